@@ -1,0 +1,487 @@
+//===- DLOps.cpp - The dl dialect: shape rules, verifiers, folders --------===//
+//
+// Every shape rule of the .net language is written once, here, in the ops'
+// inferReturnTypes; the verifier of InferTypeOpInterface then rejects any
+// result type that disagrees with it.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Dialect/DL/IR/DLOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/OpImplementation.h"
+
+using namespace mlir;
+using namespace mlir::dl;
+
+#include "compiler/Dialect/DL/IR/DLOpsDialect.cpp.inc"
+
+void DLDialect::initialize() {
+  addOperations<
+#define GET_OP_LIST
+#include "compiler/Dialect/DL/IR/DLOps.cpp.inc"
+      >();
+}
+
+//===----------------------------------------------------------------------===//
+// Interface attributes
+//===----------------------------------------------------------------------===//
+
+LogicalResult DLDialect::verifyOperationAttribute(Operation *op,
+                                                  NamedAttribute attr) {
+  if (attr.getName() == kNetworkAttr) {
+    if (!isa<StringAttr>(attr.getValue()))
+      return op->emitError() << "'" << kNetworkAttr << "' must be a string";
+    return success();
+  }
+  if (attr.getName() == kOptimizerAttr) {
+    auto dict = dyn_cast<DictionaryAttr>(attr.getValue());
+    auto name = dict ? dict.getAs<StringAttr>("name") : StringAttr();
+    if (!name || !llvm::is_contained({"sgd", "adam", "adamw"}, name.getValue()))
+      return op->emitError() << "'" << kOptimizerAttr
+                             << "' must be a dictionary whose 'name' is "
+                                "\"sgd\", \"adam\" or \"adamw\"";
+    for (NamedAttribute hyper : dict)
+      if (hyper.getName() != "name" && !isa<FloatAttr, BoolAttr>(hyper.getValue()))
+        return op->emitError() << "optimizer hyper-parameter '"
+                               << hyper.getName().getValue()
+                               << "' must be a float or a bool";
+    return success();
+  }
+  return op->emitError() << "unknown dl attribute '" << attr.getName().getValue()
+                         << "' on an operation";
+}
+
+static LogicalResult verifyInterfaceName(Operation *op, NamedAttribute attr,
+                                         ArrayRef<StringRef> allowed) {
+  if (!llvm::is_contained(allowed, attr.getName().getValue()))
+    return op->emitError() << "unexpected dl attribute '"
+                           << attr.getName().getValue() << "' here";
+  auto name = dyn_cast<StringAttr>(attr.getValue());
+  if (!name || name.getValue().empty())
+    return op->emitError() << "'" << attr.getName().getValue()
+                           << "' must be a non-empty string";
+  return success();
+}
+
+LogicalResult DLDialect::verifyRegionArgAttribute(Operation *op, unsigned,
+                                                  unsigned, NamedAttribute attr) {
+  return verifyInterfaceName(op, attr,
+                             {kInputAttr, kTargetAttr, kParamAttr, kBufferAttr});
+}
+
+LogicalResult DLDialect::verifyRegionResultAttribute(Operation *op, unsigned,
+                                                     unsigned,
+                                                     NamedAttribute attr) {
+  return verifyInterfaceName(op, attr, {kOutputAttr});
+}
+
+//===----------------------------------------------------------------------===//
+// Shape helpers
+//===----------------------------------------------------------------------===//
+
+int64_t mlir::dl::windowOutputSize(int64_t in, int64_t kernel, int64_t stride,
+                                   int64_t pad, int64_t dilation) {
+  if (ShapedType::isDynamic(in))
+    return ShapedType::kDynamic;
+  int64_t span = dilation * (kernel - 1) + 1;
+  int64_t room = in + 2 * pad - span;
+  return room < 0 ? 0 : room / stride + 1;
+}
+
+int64_t mlir::dl::transposedOutputSize(int64_t in, int64_t kernel,
+                                       int64_t stride, int64_t pad) {
+  if (ShapedType::isDynamic(in))
+    return ShapedType::kDynamic;
+  return (in - 1) * stride - 2 * pad + kernel;
+}
+
+namespace {
+/// Shape checks that report through the optional location of inference.
+struct ShapeChecker {
+  std::optional<Location> loc;
+
+  LogicalResult fail(const Twine &msg) const {
+    return emitOptionalError(loc, msg);
+  }
+  LogicalResult rank(Value v, int64_t rank, StringRef what,
+                     StringRef layout) const {
+    auto type = cast<RankedTensorType>(v.getType());
+    if (type.getRank() == rank)
+      return success();
+    return emitOptionalError(loc, "expects a rank-", rank, " ", what, " ",
+                             layout, ", got ", type);
+  }
+  LogicalResult dimsMatch(int64_t a, int64_t b, const Twine &msg) const {
+    if (ShapedType::isDynamic(a) || ShapedType::isDynamic(b) || a == b)
+      return success();
+    return fail(msg);
+  }
+  /// Strides and dilations positive, padding non-negative, each of size 2.
+  LogicalResult pair(ArrayRef<int64_t> v, StringRef what, int64_t min) const {
+    if (v.size() != 2)
+      return fail(Twine(what) + " must have two values (height, width)");
+    if (v[0] < min || v[1] < min)
+      return fail(Twine(what) + " must be >= " + Twine(min));
+    return success();
+  }
+  /// Bias [F] for F output channels.
+  LogicalResult bias(Value b, int64_t channels) const {
+    if (!b)
+      return success();
+    auto type = cast<RankedTensorType>(b.getType());
+    if (type.getRank() == 1 && type.getDimSize(0) == channels)
+      return success();
+    return emitOptionalError(loc, "expects a bias of shape [", channels,
+                             "], got ", type);
+  }
+};
+} // namespace
+
+static RankedTensorType tensorOf(Value like, ArrayRef<int64_t> shape) {
+  return RankedTensorType::get(
+      shape, cast<RankedTensorType>(like.getType()).getElementType());
+}
+
+static ArrayRef<int64_t> shapeOf(Value v) {
+  return cast<RankedTensorType>(v.getType()).getShape();
+}
+
+/// [N, C, H', W'] for a window over the last two dimensions of `in`, or
+/// failure when it does not fit.
+static FailureOr<RankedTensorType>
+windowResult(const ShapeChecker &check, Value in, int64_t channels,
+             ArrayRef<int64_t> kernel, ArrayRef<int64_t> stride,
+             ArrayRef<int64_t> pad, ArrayRef<int64_t> dilation) {
+  ArrayRef<int64_t> s = shapeOf(in);
+  SmallVector<int64_t> out = {s[0], channels};
+  for (int i = 0; i < 2; ++i) {
+    int64_t size = windowOutputSize(s[2 + i], kernel[i], stride[i], pad[i],
+                                    dilation[i]);
+    if (size == 0)
+      return check.fail("the window (kernel " + Twine(kernel[i]) +
+                        ", dilation " + Twine(dilation[i]) +
+                        ") does not fit an input of size " + Twine(s[2 + i]) +
+                        " padded by " + Twine(pad[i]));
+    out.push_back(size);
+  }
+  return tensorOf(in, out);
+}
+
+//===----------------------------------------------------------------------===//
+// Layers with parameters
+//===----------------------------------------------------------------------===//
+
+LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                         Adaptor op, SmallVectorImpl<Type> &types) {
+  ShapeChecker check{loc};
+  if (failed(check.rank(op.getInput(), 4, "input", "[N, C, H, W]")) ||
+      failed(check.rank(op.getWeight(), 4, "weight", "[F, C/groups, KH, KW]")) ||
+      failed(check.pair(op.getStride(), "stride", 1)) ||
+      failed(check.pair(op.getPadding(), "padding", 0)) ||
+      failed(check.pair(op.getDilation(), "dilation", 1)))
+    return failure();
+  ArrayRef<int64_t> in = shapeOf(op.getInput()), w = shapeOf(op.getWeight());
+  int64_t groups = op.getGroups();
+  if (groups < 1 || w[0] % groups != 0 ||
+      (!ShapedType::isDynamic(in[1]) && in[1] % groups != 0))
+    return check.fail("groups (" + Twine(groups) +
+                      ") must divide the input and output channels");
+  if (!ShapedType::isDynamic(in[1]) && w[1] * groups != in[1])
+    return check.fail("weight expects " + Twine(w[1] * groups) +
+                      " input channels, the input has " + Twine(in[1]));
+  if (failed(check.bias(op.getBias(), w[0])))
+    return failure();
+  FailureOr<RankedTensorType> out =
+      windowResult(check, op.getInput(), w[0], w.drop_front(2), op.getStride(),
+                   op.getPadding(), op.getDilation());
+  if (failed(out))
+    return failure();
+  types.push_back(*out);
+  return success();
+}
+
+LogicalResult ConvTranspose2DOp::inferReturnTypes(
+    MLIRContext *, std::optional<Location> loc, Adaptor op,
+    SmallVectorImpl<Type> &types) {
+  ShapeChecker check{loc};
+  if (failed(check.rank(op.getInput(), 4, "input", "[N, C, H, W]")) ||
+      failed(check.rank(op.getWeight(), 4, "weight", "[C, F, KH, KW]")) ||
+      failed(check.pair(op.getStride(), "stride", 1)) ||
+      failed(check.pair(op.getPadding(), "padding", 0)))
+    return failure();
+  ArrayRef<int64_t> in = shapeOf(op.getInput()), w = shapeOf(op.getWeight());
+  if (failed(check.dimsMatch(in[1], w[0],
+                             "weight expects " + Twine(w[0]) +
+                                 " input channels, the input has " +
+                                 Twine(in[1]))) ||
+      failed(check.bias(op.getBias(), w[1])))
+    return failure();
+  SmallVector<int64_t> out = {in[0], w[1]};
+  for (int i = 0; i < 2; ++i) {
+    int64_t size = transposedOutputSize(in[2 + i], w[2 + i], op.getStride()[i],
+                                        op.getPadding()[i]);
+    if (!ShapedType::isDynamic(size) && size <= 0)
+      return check.fail("padding leaves no output");
+    out.push_back(size);
+  }
+  types.push_back(tensorOf(op.getInput(), out));
+  return success();
+}
+
+LogicalResult DenseOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                        Adaptor op, SmallVectorImpl<Type> &types) {
+  ShapeChecker check{loc};
+  if (failed(check.rank(op.getInput(), 2, "input", "[N, K]")) ||
+      failed(check.rank(op.getWeight(), 2, "weight", "[F, K]")))
+    return failure();
+  ArrayRef<int64_t> in = shapeOf(op.getInput()), w = shapeOf(op.getWeight());
+  if (failed(check.dimsMatch(in[1], w[1],
+                             "weight expects " + Twine(w[1]) +
+                                 " input features, the input has " +
+                                 Twine(in[1]))) ||
+      failed(check.bias(op.getBias(), w[0])))
+    return failure();
+  types.push_back(tensorOf(op.getInput(), {in[0], w[0]}));
+  return success();
+}
+
+LogicalResult BatchNormOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> loc,
+                                            Adaptor op,
+                                            SmallVectorImpl<Type> &types) {
+  ShapeChecker check{loc};
+  auto in = cast<RankedTensorType>(op.getInput().getType());
+  if (in.getRank() < 2)
+    return check.fail("expects an input [N, C, ...] of rank >= 2, got " +
+                      Twine(in.getRank()));
+  for (Value stat : {op.getWeight(), op.getBias(), op.getRunningMean(),
+                     op.getRunningVar()}) {
+    auto type = cast<RankedTensorType>(stat.getType());
+    if (type.getRank() != 1 ||
+        failed(check.dimsMatch(type.getDimSize(0), in.getDimSize(1), "")))
+      return check.fail("expects per-channel tensors of shape [" +
+                        Twine(in.getDimSize(1)) + "]");
+  }
+  if (op.getEps().convertToDouble() <= 0)
+    return check.fail("eps must be positive");
+  double momentum = op.getMomentum().convertToDouble();
+  if (momentum < 0 || momentum > 1)
+    return check.fail("momentum must be in [0, 1]");
+  types.push_back(in);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Element-wise ops
+//===----------------------------------------------------------------------===//
+
+LogicalResult DropoutOp::verify() {
+  double p = getP().convertToDouble();
+  if (p < 0 || p >= 1)
+    return emitOpError("expects a probability p in [0, 1), got ") << p;
+  return success();
+}
+
+OpFoldResult DropoutOp::fold(FoldAdaptor) {
+  // Dropout is the identity at inference.
+  if (!getTraining())
+    return getInput();
+  return {};
+}
+
+LogicalResult SoftmaxOp::verify() {
+  int64_t rank = getInput().getType().getRank();
+  if (getAxis() < 1 || getAxis() >= rank)
+    return emitOpError("axis ") << getAxis() << " is out of range [1, " << rank
+                                << ")";
+  return success();
+}
+
+/// Same shapes, or a rank-0 scalar on either side.
+static LogicalResult inferBinary(std::optional<Location> loc, Value lhs,
+                                 Value rhs, SmallVectorImpl<Type> &types) {
+  auto l = cast<RankedTensorType>(lhs.getType());
+  auto r = cast<RankedTensorType>(rhs.getType());
+  if (l.getRank() == 0) {
+    types.push_back(r);
+    return success();
+  }
+  if (r.getRank() == 0 || l == r) {
+    types.push_back(l);
+    return success();
+  }
+  return emitOptionalError(loc, "operands must have the same shape, got ", l,
+                           " and ", r);
+}
+
+LogicalResult AddOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                      Adaptor op, SmallVectorImpl<Type> &types) {
+  return inferBinary(loc, op.getLhs(), op.getRhs(), types);
+}
+LogicalResult SubOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                      Adaptor op, SmallVectorImpl<Type> &types) {
+  return inferBinary(loc, op.getLhs(), op.getRhs(), types);
+}
+LogicalResult MulOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                      Adaptor op, SmallVectorImpl<Type> &types) {
+  return inferBinary(loc, op.getLhs(), op.getRhs(), types);
+}
+
+//===----------------------------------------------------------------------===//
+// Pooling and shape ops
+//===----------------------------------------------------------------------===//
+
+static LogicalResult inferPool(std::optional<Location> loc, Value input,
+                               ArrayRef<int64_t> kernel, ArrayRef<int64_t> stride,
+                               ArrayRef<int64_t> padding,
+                               SmallVectorImpl<Type> &types) {
+  ShapeChecker check{loc};
+  if (failed(check.rank(input, 4, "input", "[N, C, H, W]")) ||
+      failed(check.pair(kernel, "kernel", 1)) ||
+      failed(check.pair(stride, "stride", 1)) ||
+      failed(check.pair(padding, "padding", 0)))
+    return failure();
+  if (2 * padding[0] > kernel[0] || 2 * padding[1] > kernel[1])
+    return check.fail("padding must be at most half the kernel");
+  FailureOr<RankedTensorType> out =
+      windowResult(check, input, shapeOf(input)[1], kernel, stride, padding,
+                   {1, 1});
+  if (failed(out))
+    return failure();
+  types.push_back(*out);
+  return success();
+}
+
+LogicalResult MaxPool2DOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> loc,
+                                            Adaptor op,
+                                            SmallVectorImpl<Type> &types) {
+  return inferPool(loc, op.getInput(), op.getKernel(), op.getStride(),
+                   op.getPadding(), types);
+}
+
+LogicalResult AvgPool2DOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> loc,
+                                            Adaptor op,
+                                            SmallVectorImpl<Type> &types) {
+  return inferPool(loc, op.getInput(), op.getKernel(), op.getStride(),
+                   op.getPadding(), types);
+}
+
+LogicalResult GlobalAvgPoolOp::inferReturnTypes(MLIRContext *,
+                                                std::optional<Location> loc,
+                                                Adaptor op,
+                                                SmallVectorImpl<Type> &types) {
+  ShapeChecker check{loc};
+  if (failed(check.rank(op.getInput(), 4, "input", "[N, C, H, W]")))
+    return failure();
+  ArrayRef<int64_t> in = shapeOf(op.getInput());
+  types.push_back(tensorOf(op.getInput(), {in[0], in[1], 1, 1}));
+  return success();
+}
+
+LogicalResult FlattenOp::inferReturnTypes(MLIRContext *,
+                                          std::optional<Location> loc,
+                                          Adaptor op,
+                                          SmallVectorImpl<Type> &types) {
+  ArrayRef<int64_t> in = shapeOf(op.getInput());
+  if (in.size() < 2)
+    return emitOptionalError(loc, "expects an input of rank >= 2, got rank ",
+                             in.size());
+  int64_t features = 1;
+  for (int64_t d : in.drop_front()) {
+    if (ShapedType::isDynamic(d)) {
+      features = ShapedType::kDynamic;
+      break;
+    }
+    features *= d;
+  }
+  types.push_back(tensorOf(op.getInput(), {in[0], features}));
+  return success();
+}
+
+LogicalResult ConcatOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
+                                         Adaptor op,
+                                         SmallVectorImpl<Type> &types) {
+  if (op.getInputs().empty())
+    return emitOptionalError(loc, "expects at least one input");
+  ArrayRef<int64_t> first = shapeOf(op.getInputs().front());
+  int64_t axis = op.getAxis(), rank = first.size();
+  if (axis < 1 || axis >= rank)
+    return emitOptionalError(loc, "axis ", axis, " is out of range [1, ", rank,
+                             ")");
+  SmallVector<int64_t> out(first);
+  for (Value v : op.getInputs().drop_front()) {
+    ArrayRef<int64_t> s = shapeOf(v);
+    if ((int64_t)s.size() != rank)
+      return emitOptionalError(loc, "inputs must have the same rank");
+    for (int64_t d = 0; d < rank; ++d) {
+      if (d == axis) {
+        out[d] = ShapedType::isDynamic(out[d]) || ShapedType::isDynamic(s[d])
+                     ? ShapedType::kDynamic
+                     : out[d] + s[d];
+      } else if (s[d] != out[d]) {
+        return emitOptionalError(loc, "inputs differ in dimension ", d, " (",
+                                 out[d], " vs ", s[d], ")");
+      }
+    }
+  }
+  types.push_back(tensorOf(op.getInputs().front(), out));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Losses
+//===----------------------------------------------------------------------===//
+
+static Type scalarF32(MLIRContext *ctx) {
+  return RankedTensorType::get({}, Float32Type::get(ctx));
+}
+
+LogicalResult CrossEntropyOp::inferReturnTypes(MLIRContext *ctx,
+                                               std::optional<Location> loc,
+                                               Adaptor op,
+                                               SmallVectorImpl<Type> &types) {
+  ArrayRef<int64_t> logits = shapeOf(op.getInput());
+  ArrayRef<int64_t> target = shapeOf(op.getTarget());
+  bool fits = (logits.size() == 2 || logits.size() == 4) &&
+              target.size() == logits.size() - 1 && target[0] == logits[0] &&
+              target.drop_front() == logits.drop_front(2);
+  if (!fits)
+    return emitOptionalError(
+        loc, "expects logits [N, K] with targets [N], or logits [N, K, H, W] "
+             "with targets [N, H, W]; got ",
+        op.getInput().getType(), " and ", op.getTarget().getType());
+  types.push_back(scalarF32(ctx));
+  return success();
+}
+
+static LogicalResult inferPairLoss(MLIRContext *ctx, std::optional<Location> loc,
+                                   Value input, Value target,
+                                   SmallVectorImpl<Type> &types) {
+  if (input.getType() != target.getType())
+    return emitOptionalError(loc,
+                             "prediction and target must have the same shape, "
+                             "got ",
+                             input.getType(), " and ", target.getType());
+  types.push_back(scalarF32(ctx));
+  return success();
+}
+
+#define DL_PAIR_LOSS(OP)                                                       \
+  LogicalResult OP::inferReturnTypes(MLIRContext *ctx,                         \
+                                     std::optional<Location> loc, Adaptor op,  \
+                                     SmallVectorImpl<Type> &types) {           \
+    return inferPairLoss(ctx, loc, op.getInput(), op.getTarget(), types);      \
+  }
+DL_PAIR_LOSS(MseOp)
+DL_PAIR_LOSS(L1Op)
+DL_PAIR_LOSS(BceWithLogitsOp)
+DL_PAIR_LOSS(DiceOp)
+#undef DL_PAIR_LOSS
+
+#define GET_OP_CLASSES
+#include "compiler/Dialect/DL/IR/DLOps.cpp.inc"

@@ -1,0 +1,17 @@
+//===- InitAll.cpp - Register every dialect and pass dlc uses -------------===//
+
+#include "compiler/InitAll.h"
+
+#include "compiler/Dialect/DL/IR/DLOps.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+void dlc::registerAllDLCDialects(mlir::DialectRegistry &registry) {
+  registry.insert<mlir::dl::DLDialect, mlir::arith::ArithDialect,
+                  mlir::func::FuncDialect>();
+}
+
+void dlc::registerAllDLCPasses() {
+  // Upstream passes the dl pipeline uses (canonicalize, cse, ...).
+  mlir::registerTransformsPasses();
+}
