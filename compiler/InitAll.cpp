@@ -3,6 +3,7 @@
 #include "compiler/InitAll.h"
 
 #include "compiler/Dialect/DL/IR/DLOps.h"
+#include "compiler/Dialect/DL/Transforms/Passes.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
@@ -14,4 +15,5 @@ void dlc::registerAllDLCDialects(mlir::DialectRegistry &registry) {
 void dlc::registerAllDLCPasses() {
   // Upstream passes the dl pipeline uses (canonicalize, cse, ...).
   mlir::registerTransformsPasses();
+  mlir::dl::registerDLPasses();
 }

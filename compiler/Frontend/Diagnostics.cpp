@@ -1,0 +1,34 @@
+//===- Diagnostics.cpp - Source locations for frontend errors -------------===//
+
+#include "compiler/Frontend/Diagnostics.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+
+using namespace dlc;
+
+SourceFile::SourceFile(llvm::SourceMgr &mgr, mlir::MLIRContext *ctx)
+    : mgr(mgr), ctx(ctx), bufferId(mgr.getMainFileID()) {}
+
+llvm::StringRef SourceFile::buffer() const {
+  return mgr.getMemoryBuffer(bufferId)->getBuffer();
+}
+
+mlir::FileLineColLoc SourceFile::loc(llvm::SMLoc at) const {
+  auto [line, col] = mgr.getLineAndColumn(at, bufferId);
+  llvm::StringRef name = mgr.getMemoryBuffer(bufferId)->getBufferIdentifier();
+  return mlir::FileLineColLoc::get(ctx, name, line, col);
+}
+
+std::string dlc::closestMatch(llvm::StringRef word,
+                              llvm::ArrayRef<llvm::StringRef> candidates) {
+  std::string best;
+  unsigned bestDistance = std::max<unsigned>(1, word.size() / 3) + 1;
+  for (llvm::StringRef c : candidates) {
+    unsigned d = word.edit_distance(c, true, bestDistance);
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = c.str();
+    }
+  }
+  return best;
+}
