@@ -48,6 +48,7 @@ public:
   mlir::FailureOr<Val> build();
 
 private:
+  bool has(llvm::StringRef param) const;
   Val arg(llvm::StringRef param) const;
   mlir::Value tensor(llvm::StringRef param) const { return arg(param).tensor; }
   double number(llvm::StringRef param) const;

@@ -18,12 +18,18 @@ using namespace mlir;
 /// Integer arguments (channels, kernels, strides) stay below this.
 static constexpr int64_t kMaxInt = int64_t(1) << 24;
 
+bool OpCall::has(StringRef param) const {
+  return llvm::any_of(spec.args, [&](const ArgSpec &a) { return a.name == param; });
+}
+
 Val OpCall::arg(StringRef param) const {
   const std::vector<ArgSpec> &specs = spec.args;
   size_t i = llvm::find_if(specs, [&](const ArgSpec &a) {
                return a.name == param;
              }) - specs.begin();
-  assert(i < specs.size() && "no such argument in the built-in table");
+  if (i == specs.size())
+    llvm::report_fatal_error("dlc: '" + spec.name + "' has no argument '" +
+                             param + "' in the built-in table");
   if (const Expr *e = args.slots[i])
     return values.find(e)->second;
   if (!specs[i].defaultFrom.empty())
@@ -158,10 +164,13 @@ FailureOr<Val> OpCall::conv(bool transposed, int64_t kernel, int64_t stride) {
   Value x = tensor("x");
   if (failed(expectRank(x, 4, "[N, C, H, W]")))
     return failure();
-  bool isConv = !transposed;
-  FailureOr<int64_t> out = integer("out", 1), pad = integer("pad", 0);
-  FailureOr<int64_t> dilation = isConv ? integer("dilation", 1) : 1;
-  FailureOr<int64_t> groups = isConv ? integer("groups", 1) : 1;
+  // upconv has neither pad nor dilation nor groups; conv_transpose2d has pad.
+  auto optional = [&](StringRef param, int64_t min) -> FailureOr<int64_t> {
+    return has(param) ? integer(param, min) : min;
+  };
+  FailureOr<int64_t> out = integer("out", 1), pad = optional("pad", 0);
+  FailureOr<int64_t> dilation = optional("dilation", 1);
+  FailureOr<int64_t> groups = optional("groups", 1);
   if (failed(out) || failed(pad) || failed(dilation) || failed(groups))
     return failure();
   auto type = cast<RankedTensorType>(x.getType());
