@@ -259,16 +259,10 @@ LogicalResult BatchNormOp::inferReturnTypes(MLIRContext *,
   for (Value stat : {op.getWeight(), op.getBias(), op.getRunningMean(),
                      op.getRunningVar()}) {
     auto type = cast<RankedTensorType>(stat.getType());
-    if (type.getRank() != 1 ||
-        failed(check.dimsMatch(type.getDimSize(0), in.getDimSize(1), "")))
+    if (type.getRank() != 1 || type.getDimSize(0) != in.getDimSize(1))
       return check.fail("expects per-channel tensors of shape [" +
                         Twine(in.getDimSize(1)) + "]");
   }
-  if (op.getEps().convertToDouble() <= 0)
-    return check.fail("eps must be positive");
-  double momentum = op.getMomentum().convertToDouble();
-  if (momentum < 0 || momentum > 1)
-    return check.fail("momentum must be in [0, 1]");
   types.push_back(in);
   return success();
 }
@@ -276,6 +270,17 @@ LogicalResult BatchNormOp::inferReturnTypes(MLIRContext *,
 //===----------------------------------------------------------------------===//
 // Element-wise ops
 //===----------------------------------------------------------------------===//
+
+// Attributes are checked here, not in inferReturnTypes: the parser infers
+// the result type before it fills in default-valued attributes.
+LogicalResult BatchNormOp::verify() {
+  if (getEps().convertToDouble() <= 0)
+    return emitOpError("eps must be positive");
+  double momentum = getMomentum().convertToDouble();
+  if (momentum < 0 || momentum > 1)
+    return emitOpError("momentum must be in [0, 1], got ") << momentum;
+  return success();
+}
 
 LogicalResult DropoutOp::verify() {
   double p = getP().convertToDouble();

@@ -105,6 +105,7 @@ def DL_BatchNormOp : DL_Op<"batchnorm", [Pure, InferTypeOpAdaptor]> {
                    DefaultValuedAttr<F64Attr, "0.1">:$momentum,
                    UnitAttr:$training);
   let results = (outs DL_FloatTensor:$output);
+  let hasVerifier = 1;
   let assemblyFormat = [{
     $input `,` $weight `,` $bias `,` $running_mean `,` $running_var attr-dict
     `:` type($input) `,` type($weight) `,` type($bias) `,`

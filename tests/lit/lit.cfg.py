@@ -1,0 +1,24 @@
+# lit configuration for dlc's regression tests.
+import os
+import lit.formats
+from lit.llvm import llvm_config
+from lit.llvm.subst import ToolSubst
+
+config.name = "dlc"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".net", ".test"]
+config.excludes = ["lit.cfg.py", "lit.site.cfg.py", "Inputs"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.dlc_obj_root, "tests", "lit")
+
+llvm_config.use_default_substitutions()  # FileCheck, not, count
+tools_dir = os.path.join(config.dlc_obj_root, "tools")
+llvm_config.add_tool_substitutions(
+    [ToolSubst("dlc", unresolved="fatal"), ToolSubst("dlc-opt", unresolved="fatal")],
+    [os.path.join(tools_dir, "dlc"), os.path.join(tools_dir, "dlc-opt")])
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+
+config.substitutions.append(("%models", os.path.join(config.dlc_src_root, "models")))
+config.substitutions.append(("%e2e", os.path.join(config.dlc_src_root, "tests", "e2e")))
+# Debian's python3, the one that imports python3-torch.
+config.substitutions.append(("%python", config.python))
