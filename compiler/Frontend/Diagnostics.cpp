@@ -22,8 +22,13 @@ mlir::FileLineColLoc SourceFile::loc(llvm::SMLoc at) const {
 std::string dlc::closestMatch(llvm::StringRef word,
                               llvm::ArrayRef<llvm::StringRef> candidates) {
   std::string best;
-  unsigned bestDistance = std::max<unsigned>(1, word.size() / 3) + 1;
+  // Up to two edits (a swap of neighbours is two), more for long words.
+  unsigned bestDistance = std::max<unsigned>(2, word.size() / 3) + 1;
   for (llvm::StringRef c : candidates) {
+    // `padding` for `pad`: a known name written out longer, or cut short.
+    if (c.size() >= 3 && word.size() >= 3 &&
+        (word.starts_with(c) || c.starts_with(word)))
+      return c.str();
     unsigned d = word.edit_distance(c, true, bestDistance);
     if (d < bestDistance) {
       bestDistance = d;

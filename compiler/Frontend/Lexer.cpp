@@ -5,6 +5,7 @@
 #include "llvm/ADT/StringExtras.h"
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 
 using namespace dlc;
@@ -136,8 +137,9 @@ private:
       return lexNumber(start);
     if (llvm::isPrint(c))
       return error(start, std::string("unexpected character '") + c + "'");
-    return error(start, "unexpected byte 0x" +
-                            llvm::utohexstr((unsigned char)c, false, 2) +
+    char hex[8];
+    snprintf(hex, sizeof hex, "0x%02X", (unsigned char)c);
+    return error(start, std::string("unexpected byte ") + hex +
                             " (is this a text file?)");
   }
 

@@ -51,6 +51,22 @@ Signature dlc::signatureOf(const Definition &block) {
   return sig;
 }
 
+/// Reports the first required parameter the call leaves out.
+static LogicalResult checkRequired(const SourceFile &file, const Expr &call,
+                                   const Signature &sig, const MatchedArgs &m) {
+  for (size_t i = 0; i < sig.names.size(); ++i) {
+    if (sig.required[i] && !m.slots[i]) {
+      auto diag = file.error(call.loc, "'" + call.text +
+                                           "' requires the argument '" +
+                                           sig.names[i] + "'");
+      if (!sig.example.empty())
+        diag.attachNote() << "for example: " << sig.example;
+      return failure();
+    }
+  }
+  return success();
+}
+
 std::optional<MatchedArgs> dlc::matchArguments(const SourceFile &file,
                                                const Expr &call,
                                                const Signature &sig) {
@@ -104,16 +120,6 @@ std::optional<MatchedArgs> dlc::matchArguments(const SourceFile &file,
       return std::nullopt;
     }
     m.slots[i] = kw.value.get();
-  }
-  for (size_t i = 0; i < params.size(); ++i) {
-    if (sig.required[i] && !m.slots[i]) {
-      auto diag = file.error(call.loc, "'" + call.text +
-                                           "' requires the argument '" +
-                                           params[i] + "'");
-      if (!sig.example.empty())
-        diag.attachNote() << "for example: " << sig.example;
-      return std::nullopt;
-    }
   }
   return m;
 }
@@ -462,6 +468,8 @@ private:
       if (m->slots[i] &&
           failed(checkArg(m->slots[i], sig.kinds[i], sig.names[i])))
         return failure();
+    if (failed(checkRequired(file, call, sig, *m)))
+      return failure();
     if (m->name) {
       if (m->name->kind != Expr::String)
         return error(m->name->loc, "'name' must be a string such as "

@@ -46,7 +46,8 @@ struct MatchedArgs {
 };
 
 /// Matches `call`'s positional and keyword arguments to the signature.
-/// Reports unknown, repeated, surplus and missing arguments.
+/// Reports unknown, repeated and surplus arguments; missing ones are
+/// Sema's to report, after it has checked the kinds of those given.
 std::optional<MatchedArgs> matchArguments(const SourceFile &file,
                                           const Expr &call,
                                           const Signature &sig);
