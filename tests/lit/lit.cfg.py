@@ -20,5 +20,6 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 config.substitutions.append(("%models", os.path.join(config.dlc_src_root, "models")))
 config.substitutions.append(("%e2e", os.path.join(config.dlc_src_root, "tests", "e2e")))
+config.substitutions.append(("%dlc_binary", os.path.join(tools_dir, "dlc", "dlc")))
 # Debian's python3, the one that imports python3-torch.
 config.substitutions.append(("%python", config.python))
