@@ -37,3 +37,11 @@ std::string dlc::closestMatch(llvm::StringRef word,
   }
   return best;
 }
+
+bool dlc::noteClosest(mlir::InFlightDiagnostic &diag, llvm::StringRef word,
+                      llvm::ArrayRef<llvm::StringRef> candidates) {
+  std::string guess = closestMatch(word, candidates);
+  if (!guess.empty())
+    diag.attachNote() << "did you mean '" << guess << "'?";
+  return !guess.empty();
+}

@@ -36,6 +36,11 @@ private:
 std::string closestMatch(llvm::StringRef word,
                          llvm::ArrayRef<llvm::StringRef> candidates);
 
+/// Attaches "did you mean 'X'?" when a candidate is close to `word`;
+/// returns whether it did.
+bool noteClosest(mlir::InFlightDiagnostic &diag, llvm::StringRef word,
+                 llvm::ArrayRef<llvm::StringRef> candidates);
+
 } // namespace dlc
 
 #endif // DLC_FRONTEND_DIAGNOSTICS_H

@@ -61,6 +61,9 @@ private:
   mlir::FailureOr<mlir::Value> param(llvm::StringRef suffix,
                                      llvm::ArrayRef<int64_t> shape,
                                      bool buffer = false) const;
+  /// `weight` of the given shape and, unless bias=false, `bias [out]`.
+  mlir::FailureOr<std::pair<mlir::Value, mlir::Value>>
+  weightAndBias(llvm::ArrayRef<int64_t> weightShape, int64_t out) const;
   template <typename OpTy, typename... Args>
   Val create(Args &&...args) const;
 

@@ -80,6 +80,19 @@ FailureOr<Value> OpCall::param(StringRef suffix, ArrayRef<int64_t> shape,
   return gen.addParam(name + "." + suffix.str(), shape, buffer, loc);
 }
 
+FailureOr<std::pair<Value, Value>>
+OpCall::weightAndBias(ArrayRef<int64_t> weightShape, int64_t out) const {
+  FailureOr<Value> weight = param("weight", weightShape);
+  if (failed(weight))
+    return failure();
+  if (number("bias") == 0)
+    return std::make_pair(*weight, Value());
+  FailureOr<Value> bias = param("bias", {out});
+  if (failed(bias))
+    return failure();
+  return std::make_pair(*weight, *bias);
+}
+
 template <typename OpTy, typename... Args>
 Val OpCall::create(Args &&...operands) const {
   return Val{Kind::Tensor,
@@ -202,22 +215,16 @@ FailureOr<Val> OpCall::conv(bool transposed, int64_t kernel, int64_t stride) {
                  : SmallVector<int64_t>{*out, channels / *groups, kernel, kernel};
   if (failed(result))
     return failure();
-  FailureOr<Value> weight = param("weight", weightShape);
-  if (failed(weight))
+  FailureOr<std::pair<Value, Value>> params = weightAndBias(weightShape, *out);
+  if (failed(params))
     return failure();
-  Value bias;
-  if (number("bias") != 0) {
-    FailureOr<Value> b = param("bias", {*out});
-    if (failed(b))
-      return failure();
-    bias = *b;
-  }
+  auto [weight, bias] = *params;
   OpBuilder &b = gen.builder;
   auto pair = [&](int64_t v) { return b.getDenseI64ArrayAttr({v, v}); };
   if (transposed)
-    return create<dl::ConvTranspose2DOp>(*result, x, *weight, bias, pair(stride),
+    return create<dl::ConvTranspose2DOp>(*result, x, weight, bias, pair(stride),
                                          pair(*pad));
-  return create<dl::Conv2DOp>(*result, x, *weight, bias, pair(stride),
+  return create<dl::Conv2DOp>(*result, x, weight, bias, pair(stride),
                               pair(*pad), pair(*dilation),
                               b.getI64IntegerAttr(*groups));
 }
@@ -230,19 +237,13 @@ FailureOr<Val> OpCall::dense() {
   if (failed(out))
     return failure();
   auto type = cast<RankedTensorType>(x.getType());
-  FailureOr<Value> weight = param("weight", {*out, type.getDimSize(1)});
-  if (failed(weight))
+  FailureOr<std::pair<Value, Value>> params =
+      weightAndBias({*out, type.getDimSize(1)}, *out);
+  if (failed(params))
     return failure();
-  Value bias;
-  if (number("bias") != 0) {
-    FailureOr<Value> b = param("bias", {*out});
-    if (failed(b))
-      return failure();
-    bias = *b;
-  }
   return create<dl::DenseOp>(
       RankedTensorType::get({type.getDimSize(0), *out}, type.getElementType()),
-      x, *weight, bias);
+      x, params->first, params->second);
 }
 
 FailureOr<Val> OpCall::batchnorm() {

@@ -46,11 +46,8 @@ public:
         return (void)fail(cur(), cur().str), std::nullopt;
       auto diag = file.error(cur().loc(), "expected 'network' or 'block', got " +
                                               spell(cur()));
-      if (cur().is(Tok::Ident)) {
-        std::string guess = closestMatch(cur().text, {"network", "block"});
-        if (!guess.empty())
-          diag.attachNote() << "did you mean '" << guess << "'?";
-      }
+      if (cur().is(Tok::Ident))
+        noteClosest(diag, cur().text, {"network", "block"});
       return std::nullopt;
     }
   }
@@ -227,12 +224,9 @@ private:
       if (!kind) {
         auto diag = file.error(head.loc(), "unknown keyword '" + head.text +
                                                "' at the start of a statement");
-        std::string guess =
-            closestMatch(head.text, {"input", "target", "output", "loss",
-                                     "optimizer", "return"});
-        if (!guess.empty())
-          diag.attachNote() << "did you mean '" << guess << "'?";
-        else
+        if (!noteClosest(diag, head.text,
+                         {"input", "target", "output", "loss", "optimizer",
+                          "return"}))
           diag.attachNote() << "a statement is 'NAME = EXPR' or starts with "
                                "input, target, output, loss, optimizer or "
                                "return";

@@ -106,10 +106,7 @@ std::optional<MatchedArgs> dlc::matchArguments(const SourceFile &file,
       std::vector<llvm::StringRef> names(params.begin(), params.end());
       if (allowName)
         names.push_back("name");
-      std::string guess = closestMatch(kw.name, names);
-      if (!guess.empty())
-        diag.attachNote() << "did you mean '" << guess << "'?";
-      else
+      if (!noteClosest(diag, kw.name, names))
         diag.attachNote() << "its arguments are: " << llvm::join(names, ", ");
       return std::nullopt;
     }
@@ -212,7 +209,7 @@ private:
         break;
       case Stmt::Let:
       case Stmt::Output: {
-        FailureOr<Info> info = checkExpr(*stmt.value, scope, 0);
+        FailureOr<Info> info = checkExpr(*stmt.value, scope);
         if (failed(info))
           return failure();
         if (info->kind != Kind::Tensor && info->kind != Kind::Loss &&
@@ -237,7 +234,7 @@ private:
         if (lossStmt)
           return duplicate(stmt, *lossStmt, "loss");
         lossStmt = &stmt;
-        FailureOr<Info> info = checkExpr(*stmt.value, scope, 0);
+        FailureOr<Info> info = checkExpr(*stmt.value, scope);
         if (failed(info))
           return failure();
         if (info->kind != Kind::Loss)
@@ -255,7 +252,7 @@ private:
           return failure();
         break;
       case Stmt::Return: {
-        FailureOr<Info> info = checkExpr(*stmt.value, scope, 0);
+        FailureOr<Info> info = checkExpr(*stmt.value, scope);
         if (failed(info))
           return failure();
         if (info->kind != Kind::Tensor)
@@ -358,12 +355,12 @@ private:
     Scope empty;
     if (e.kind == Expr::Number || e.kind == Expr::Bool ||
         (e.kind == Expr::Negate && e.args[0]->kind == Expr::Number))
-      return checkExpr(e, empty, 0);
+      return checkExpr(e, empty);
     return error(e.loc, "a default value must be a number or true/false"),
            failure();
   }
 
-  FailureOr<Info> checkExpr(const Expr &e, Scope &scope, int depth) {
+  FailureOr<Info> checkExpr(const Expr &e, Scope &scope) {
     switch (e.kind) {
     case Expr::Number:
       return Info{e.isInt ? Kind::Int : Kind::Float};
@@ -378,16 +375,14 @@ private:
         std::vector<llvm::StringRef> names;
         for (auto &entry : scope)
           names.push_back(entry.first());
-        std::string guess = closestMatch(e.text, names);
-        if (!guess.empty())
-          diag.attachNote() << "did you mean '" << guess << "'?";
+        noteClosest(diag, e.text, names);
         return failure();
       }
       it->second.used = true;
       return it->second.info;
     }
     case Expr::Negate: {
-      FailureOr<Info> v = checkExpr(*e.args[0], scope, depth + 1);
+      FailureOr<Info> v = checkExpr(*e.args[0], scope);
       if (failed(v))
         return failure();
       if (v->kind == Kind::Bool || v->kind == Kind::String)
@@ -395,18 +390,18 @@ private:
       return v;
     }
     case Expr::Binary:
-      return checkBinary(e, scope, depth);
+      return checkBinary(e, scope);
     case Expr::Call:
-      return checkCall(e, scope, depth);
+      return checkCall(e, scope);
     }
     return failure();
   }
 
-  FailureOr<Info> checkBinary(const Expr &e, Scope &scope, int depth) {
-    FailureOr<Info> l = checkExpr(*e.args[0], scope, depth + 1);
+  FailureOr<Info> checkBinary(const Expr &e, Scope &scope) {
+    FailureOr<Info> l = checkExpr(*e.args[0], scope);
     if (failed(l))
       return failure();
-    FailureOr<Info> r = checkExpr(*e.args[1], scope, depth + 1);
+    FailureOr<Info> r = checkExpr(*e.args[1], scope);
     if (failed(r))
       return failure();
     auto isNumber = [](Kind k) { return k == Kind::Int || k == Kind::Float; };
@@ -422,7 +417,7 @@ private:
            failure();
   }
 
-  FailureOr<Info> checkCall(const Expr &call, Scope &scope, int depth) {
+  FailureOr<Info> checkCall(const Expr &call, Scope &scope) {
     const BuiltinSpec *spec = lookupOp(call.text);
     auto blockIt = blocks.find(call.text);
     Signature sig;
@@ -437,9 +432,7 @@ private:
       std::vector<llvm::StringRef> names = allOpNames();
       for (auto &b : blocks)
         names.push_back(b.first());
-      std::string guess = closestMatch(call.text, names);
-      if (!guess.empty())
-        diag.attachNote() << "did you mean '" << guess << "'?";
+      noteClosest(diag, call.text, names);
       return failure();
     }
     std::optional<MatchedArgs> m = matchArguments(file, call, sig);
@@ -448,7 +441,7 @@ private:
     bool training = false;
     auto checkArg = [&](const Expr *arg, Kind want,
                         llvm::StringRef param) -> LogicalResult {
-      FailureOr<Info> got = checkExpr(*arg, scope, depth + 1);
+      FailureOr<Info> got = checkExpr(*arg, scope);
       if (failed(got))
         return failure();
       training |= got->training;
@@ -499,9 +492,8 @@ private:
     const BuiltinSpec *spec = lookupOptimizer(call.text);
     if (!spec) {
       auto diag = error(call.loc, "unknown optimizer '" + call.text + "'");
-      std::string guess = closestMatch(call.text, allOptimizerNames());
-      diag.attachNote() << (guess.empty() ? "dlc knows sgd, adam and adamw"
-                                          : "did you mean '" + guess + "'?");
+      if (!noteClosest(diag, call.text, allOptimizerNames()))
+        diag.attachNote() << "dlc knows sgd, adam and adamw";
       return failure();
     }
     Signature sig = signatureOf(*spec);
