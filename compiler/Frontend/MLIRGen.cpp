@@ -379,6 +379,10 @@ LogicalResult Generator::buildFunction(const Definition &network,
   builder.create<func::ReturnOp>(loc, values);
   function.setFunctionType(
       builder.getFunctionType(entry->getArgumentTypes(), types));
+  // @loss is internal: the autodiff pass turns it into the public
+  // train_step, and symbol-dce drops it from inference-only pipelines.
+  if (training)
+    function.setPrivate();
   function.setAllArgAttrs(argAttrs);
   if (!resultAttrs.empty())
     function.setAllResultAttrs(resultAttrs);

@@ -13,7 +13,7 @@ namespace dlc {
 
 /// Expands blocks, checks shapes and builds a module named after the
 /// network with `@forward` (inference: inputs and parameters to outputs) and,
-/// when the network has a loss, `@loss` (training mode: inputs, targets and
+/// when the network has a loss, a private `@loss` (training mode: inputs, targets and
 /// parameters to the scalar loss). Parameters are arguments named by
 /// `dl.param` (trainable) or `dl.buffer` (running statistics), in PyTorch's
 /// layouts. Reports the first error and returns null.

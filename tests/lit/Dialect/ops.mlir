@@ -65,8 +65,8 @@ func.func @shapes(%x: tensor<?x6x28x28xf32>, %y: tensor<?x10x28x28xf32>) -> (ten
   return %0, %1, %2, %3, %4 : tensor<?x6x14x14xf32>, tensor<?x6x14x14xf32>, tensor<?x6x1x1xf32>, tensor<?x4704xf32>, tensor<?x16x28x28xf32>
 }
 
-// CHECK-LABEL: func.func @losses
-func.func @losses(%l: tensor<?x10xf32>, %t: tensor<?xi32>, %pl: tensor<?x2x8x8xf32>, %pt: tensor<?x8x8xi32>,
+// CHECK-LABEL: func.func private @losses
+func.func private @losses(%l: tensor<?x10xf32>, %t: tensor<?xi32>, %pl: tensor<?x2x8x8xf32>, %pt: tensor<?x8x8xi32>,
                   %p: tensor<?x1x8x8xf32>, %q: tensor<?x1x8x8xf32>) -> (tensor<f32>, tensor<f32>, tensor<f32>, tensor<f32>, tensor<f32>, tensor<f32>) {
   // CHECK: dl.cross_entropy %{{.*}}, %{{.*}} : tensor<?x10xf32>, tensor<?xi32>
   %0 = dl.cross_entropy %l, %t : tensor<?x10xf32>, tensor<?xi32>
