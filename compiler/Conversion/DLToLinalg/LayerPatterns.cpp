@@ -1,0 +1,227 @@
+//===- LayerPatterns.cpp - dl layers with weights -> linalg ---------------===//
+
+#include "compiler/Conversion/DLToLinalg/Patterns.h"
+#include "compiler/Dialect/DL/IR/DLOps.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+using namespace mlir;
+using namespace dlc;
+
+namespace {
+
+DenseIntElementsAttr pairAttr(OpBuilder &b, ArrayRef<int64_t> v) {
+  return b.getI64TensorAttr(v);
+}
+
+/// The accumulator a layer starts from: its bias, or zeros.
+Value initWithBias(OpBuilder &b, Location loc, RankedTensorType type,
+                   Value bias, Value like) {
+  if (!bias)
+    return filledTensor(b, loc, type, like, 0.0);
+  return broadcastChannels(b, loc, bias, emptyTensor(b, loc, type, like));
+}
+
+RankedTensorType withShape(RankedTensorType t, ArrayRef<int64_t> shape) {
+  return RankedTensorType::get(shape, t.getElementType());
+}
+
+/// Cross-correlation of the padded input with `weight` [F, C, k, k], as
+/// PyTorch's Conv2d computes it; `groups` splits both channel dimensions.
+Value convolve(OpBuilder &b, Location loc, Value input, Value weight,
+               Value bias, RankedTensorType type, ArrayRef<int64_t> stride,
+               ArrayRef<int64_t> dilation, int64_t groups) {
+  Value init = initWithBias(b, loc, type, bias, input);
+  if (groups == 1)
+    return b
+        .create<linalg::Conv2DNchwFchwOp>(loc, TypeRange{type},
+                                          ValueRange{input, weight}, init,
+                                          pairAttr(b, stride),
+                                          pairAttr(b, dilation))
+        .getResult(0);
+  // [N, C, H, W] -> [N, G, C/G, H, W]; [F, C/G, k, k] -> [G, F/G, C/G, k, k].
+  auto split = [&](Value v, int64_t dim) {
+    auto t = cast<RankedTensorType>(v.getType());
+    SmallVector<int64_t> shape(t.getShape());
+    shape[dim] = ShapedType::isDynamic(shape[dim]) ? shape[dim]
+                                                   : shape[dim] / groups;
+    shape.insert(shape.begin() + dim, groups);
+    SmallVector<ReassociationIndices> groupsOf;
+    for (int64_t i = 0, r = t.getRank(); i < r; ++i)
+      groupsOf.push_back(i < dim ? ReassociationIndices{i}
+                         : i == dim ? ReassociationIndices{i, i + 1}
+                                    : ReassociationIndices{i + 1});
+    return std::make_pair(
+        b.create<tensor::ExpandShapeOp>(loc, withShape(t, shape), v, groupsOf)
+            .getResult(),
+        groupsOf);
+  };
+  Value in = split(input, 1).first, w = split(weight, 0).first;
+  auto [out, reassociation] = split(init, 1);
+  Value conv = b.create<linalg::Conv2DNgchwFgchwOp>(
+                    loc, TypeRange{out.getType()}, ValueRange{in, w}, out,
+                    pairAttr(b, stride), pairAttr(b, dilation))
+                   .getResult(0);
+  return b.create<tensor::CollapseShapeOp>(loc, type, conv, reassociation);
+}
+
+struct Conv2DLowering : OpConversionPattern<dl::Conv2DOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(dl::Conv2DOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    Value input = padSpatial(b, loc, adaptor.getInput(), op.getPadding(), 0.0);
+    b.replaceOp(op, convolve(b, loc, input, adaptor.getWeight(),
+                             adaptor.getBias(), op.getType(), op.getStride(),
+                             op.getDilation(), op.getGroups()));
+    return success();
+  }
+};
+
+/// Transposed convolution. When the kernel equals the stride and there is
+/// no padding (U-Net's up-convolution) every output pixel receives exactly
+/// one input pixel: one contraction over the channels into
+/// [N, F, H, k, W, k], reshaped to [N, F, H*k, W*k]. Otherwise the input is
+/// spread out by the stride, padded by k-1-pad, and convolved with the
+/// flipped kernel — the textbook equivalence.
+struct ConvTranspose2DLowering : OpConversionPattern<dl::ConvTranspose2DOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(dl::ConvTranspose2DOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    Value x = adaptor.getInput(), w = adaptor.getWeight();
+    auto xt = cast<RankedTensorType>(x.getType());
+    auto wt = cast<RankedTensorType>(w.getType());
+    RankedTensorType type = op.getType();
+    int64_t k0 = wt.getDimSize(2), k1 = wt.getDimSize(3);
+    ArrayRef<int64_t> s = op.getStride(), p = op.getPadding();
+    if (k0 == s[0] && k1 == s[1] && p[0] == 0 && p[1] == 0) {
+      b.replaceOp(op, upsample(b, loc, x, w, adaptor.getBias(), type));
+      return success();
+    }
+    if (p[0] > k0 - 1 || p[1] > k1 - 1)
+      return b.notifyMatchFailure(op, "padding larger than kernel - 1");
+    // Spread: x[h, w] lands at [q + h*s, q + w*s] of a zero tensor.
+    int64_t q0 = k0 - 1 - p[0], q1 = k1 - 1 - p[1];
+    int64_t h = (xt.getDimSize(2) - 1) * s[0] + 1 + 2 * q0;
+    int64_t wd = (xt.getDimSize(3) - 1) * s[1] + 1 + 2 * q1;
+    auto spreadType = withShape(xt, {xt.getDimSize(0), xt.getDimSize(1), h, wd});
+    Value zeros = filledTensor(b, loc, spreadType, x, 0.0);
+    SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0), b.getIndexAttr(0),
+                                         b.getIndexAttr(q0), b.getIndexAttr(q1)};
+    SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, x);
+    SmallVector<OpFoldResult> strides = {b.getIndexAttr(1), b.getIndexAttr(1),
+                                         b.getIndexAttr(s[0]),
+                                         b.getIndexAttr(s[1])};
+    Value spread = b.create<tensor::InsertSliceOp>(loc, x, zeros, offsets,
+                                                   sizes, strides);
+    // flipped[f, c, i, j] = w[c, f, k-1-i, k-1-j]
+    MLIRContext *ctx = b.getContext();
+    AffineExpr f = getAffineDimExpr(0, ctx), c = getAffineDimExpr(1, ctx),
+               i = getAffineDimExpr(2, ctx), j = getAffineDimExpr(3, ctx);
+    auto flippedType = withShape(wt, {wt.getDimSize(1), wt.getDimSize(0), k0, k1});
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(4, 0, {c, f, (k0 - 1) - i, (k1 - 1) - j}, ctx),
+        AffineMap::getMultiDimIdentityMap(4, ctx)};
+    Value flipped =
+        b.create<linalg::GenericOp>(
+             loc, flippedType, w,
+             b.create<tensor::EmptyOp>(loc, flippedType.getShape(),
+                                       flippedType.getElementType())
+                 .getResult(),
+             maps,
+             SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel),
+             [](OpBuilder &nb, Location nloc, ValueRange args) {
+               nb.create<linalg::YieldOp>(nloc, args[0]);
+             })
+            .getResult(0);
+    b.replaceOp(op, convolve(b, loc, spread, flipped, adaptor.getBias(), type,
+                             {1, 1}, {1, 1}, 1));
+    return success();
+  }
+
+  static Value upsample(OpBuilder &b, Location loc, Value x, Value w,
+                        Value bias, RankedTensorType type) {
+    auto wt = cast<RankedTensorType>(w.getType());
+    auto xt = cast<RankedTensorType>(x.getType());
+    int64_t k0 = wt.getDimSize(2), k1 = wt.getDimSize(3);
+    auto blocked = withShape(type, {type.getDimSize(0), type.getDimSize(1),
+                                    xt.getDimSize(2), k0, xt.getDimSize(3), k1});
+    Value init = initWithBias(b, loc, blocked, bias, x);
+    // Loops (n, f, h, i, w, j, c): out[n, f, h, i, w, j] += x[n, c, h, w] * w[c, f, i, j].
+    MLIRContext *ctx = b.getContext();
+    auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(7, 0, {d(0), d(6), d(2), d(4)}, ctx),
+        AffineMap::get(7, 0, {d(6), d(1), d(3), d(5)}, ctx),
+        AffineMap::get(7, 0, {d(0), d(1), d(2), d(3), d(4), d(5)}, ctx)};
+    SmallVector<utils::IteratorType> iterators(7, utils::IteratorType::parallel);
+    iterators[6] = utils::IteratorType::reduction;
+    Value out = b.create<linalg::GenericOp>(
+                     loc, blocked, ValueRange{x, w}, init, maps, iterators,
+                     [](OpBuilder &nb, Location nloc, ValueRange args) {
+                       Value m = nb.create<arith::MulFOp>(nloc, args[0], args[1]);
+                       nb.create<linalg::YieldOp>(
+                           nloc, nb.create<arith::AddFOp>(nloc, args[2], m)
+                                     .getResult());
+                     })
+                    .getResult(0);
+    SmallVector<ReassociationIndices> merge = {{0}, {1}, {2, 3}, {4, 5}};
+    return b.create<tensor::CollapseShapeOp>(loc, type, out, merge);
+  }
+};
+
+struct DenseLowering : OpConversionPattern<dl::DenseOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(dl::DenseOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    Value init =
+        initWithBias(b, loc, op.getType(), adaptor.getBias(), adaptor.getInput());
+    // y = x W^T (+ b): PyTorch keeps W as [out, in].
+    b.replaceOp(op, b.create<linalg::MatmulTransposeBOp>(
+                          loc, TypeRange{op.getType()},
+                          ValueRange{adaptor.getInput(), adaptor.getWeight()},
+                          init)
+                        .getResult(0));
+    return success();
+  }
+};
+
+/// Inference batchnorm: (x - mean) * weight / sqrt(var + eps) + bias.
+struct BatchNormLowering : OpConversionPattern<dl::BatchNormOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(dl::BatchNormOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &b) const override {
+    if (op.getTraining())
+      return b.notifyMatchFailure(op, "training batchnorm is lowered by the "
+                                      "training pipeline");
+    Location loc = op.getLoc();
+    double eps = op.getEps().convertToDouble();
+    Value y = elementwise(
+        b, loc, op.getType(),
+        {adaptor.getInput(), adaptor.getWeight(), adaptor.getBias(),
+         adaptor.getRunningMean(), adaptor.getRunningVar()},
+        [&](OpBuilder &nb, Location nloc, ValueRange a) {
+          Value var = nb.create<arith::AddFOp>(nloc, a[4],
+                                               f32Constant(nb, nloc, eps));
+          Value scale = nb.create<arith::DivFOp>(
+              nloc, a[1], nb.create<math::SqrtOp>(nloc, var));
+          Value centred = nb.create<arith::SubFOp>(nloc, a[0], a[3]);
+          Value scaled = nb.create<arith::MulFOp>(nloc, centred, scale);
+          return nb.create<arith::AddFOp>(nloc, scaled, a[2]).getResult();
+        });
+    b.replaceOp(op, y);
+    return success();
+  }
+};
+
+} // namespace
+
+void dlc::populateLayerPatterns(RewritePatternSet &patterns) {
+  patterns.add<Conv2DLowering, ConvTranspose2DLowering, DenseLowering,
+               BatchNormLowering>(patterns.getContext());
+}

@@ -1,0 +1,25 @@
+//===- Passes.td - Conversions out of the dl dialect -------*- tablegen -*-===//
+
+#ifndef DLC_CONVERSION_PASSES_TD
+#define DLC_CONVERSION_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def ConvertDLToLinalg : Pass<"convert-dl-to-linalg", "mlir::ModuleOp"> {
+  let summary = "Lower inference-mode dl ops to linalg on tensors";
+  let description = [{
+    Convolutions become `linalg.conv_2d_nchw_fchw` (or the grouped
+    `conv_2d_ngchw_fgchw`) on a `tensor.pad`ded input, dense layers
+    `linalg.matmul_transpose_b`, pooling `linalg.pooling_nchw_max|sum`, and
+    everything element-wise or reducing a `linalg.generic`. Bias is the
+    accumulator's initial value. The batch dimension stays dynamic.
+    Training-mode ops (batchnorm on batch statistics, active dropout) and
+    losses are left to the training pipeline and make this pass fail.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect"];
+}
+
+#endif // DLC_CONVERSION_PASSES_TD
