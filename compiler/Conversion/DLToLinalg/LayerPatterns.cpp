@@ -31,10 +31,12 @@ RankedTensorType withShape(RankedTensorType t, ArrayRef<int64_t> shape) {
 
 /// Cross-correlation of the padded input with `weight` [F, C, k, k], as
 /// PyTorch's Conv2d computes it; `groups` splits both channel dimensions.
-Value convolve(OpBuilder &b, Location loc, Value input, Value weight,
-               Value bias, RankedTensorType type, ArrayRef<int64_t> stride,
-               ArrayRef<int64_t> dilation, int64_t groups) {
-  Value init = initWithBias(b, loc, type, bias, input);
+/// `batchOf` is the layer's unpadded input, whose batch the result has.
+Value convolve(OpBuilder &b, Location loc, Value input, Value batchOf,
+               Value weight, Value bias, RankedTensorType type,
+               ArrayRef<int64_t> stride, ArrayRef<int64_t> dilation,
+               int64_t groups) {
+  Value init = initWithBias(b, loc, type, bias, batchOf);
   if (groups == 1)
     return b
         .create<linalg::Conv2DNchwFchwOp>(loc, TypeRange{type},
@@ -74,7 +76,8 @@ struct Conv2DLowering : OpConversionPattern<dl::Conv2DOp> {
                                 ConversionPatternRewriter &b) const override {
     Location loc = op.getLoc();
     Value input = padSpatial(b, loc, adaptor.getInput(), op.getPadding(), 0.0);
-    b.replaceOp(op, convolve(b, loc, input, adaptor.getWeight(),
+    b.replaceOp(op, convolve(b, loc, input, adaptor.getInput(),
+                             adaptor.getWeight(),
                              adaptor.getBias(), op.getType(), op.getStride(),
                              op.getDilation(), op.getGroups()));
     return success();
@@ -138,8 +141,8 @@ struct ConvTranspose2DLowering : OpConversionPattern<dl::ConvTranspose2DOp> {
                nb.create<linalg::YieldOp>(nloc, args[0]);
              })
             .getResult(0);
-    b.replaceOp(op, convolve(b, loc, spread, flipped, adaptor.getBias(), type,
-                             {1, 1}, {1, 1}, 1));
+    b.replaceOp(op, convolve(b, loc, spread, x, flipped, adaptor.getBias(),
+                             type, {1, 1}, {1, 1}, 1));
     return success();
   }
 

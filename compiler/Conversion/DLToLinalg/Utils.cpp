@@ -28,6 +28,9 @@ Value dlc::filledTensor(OpBuilder &b, Location loc, RankedTensorType type,
       .getResult(0);
 }
 
+// A filled tensor with the input inserted, rather than tensor.pad, whose
+// bufferization in MLIR 19 reads its own result's sizes (a dominance error
+// for a dynamic batch).
 Value dlc::padSpatial(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pad,
                       double value) {
   if (pad[0] == 0 && pad[1] == 0)
@@ -36,12 +39,15 @@ Value dlc::padSpatial(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pad
   SmallVector<int64_t> shape(type.getShape());
   shape[2] += 2 * pad[0];
   shape[3] += 2 * pad[1];
-  SmallVector<OpFoldResult> amount = {b.getIndexAttr(0), b.getIndexAttr(0),
-                                      b.getIndexAttr(pad[0]),
-                                      b.getIndexAttr(pad[1])};
-  return b.create<tensor::PadOp>(
-      loc, RankedTensorType::get(shape, type.getElementType()), x, amount,
-      amount, f32Constant(b, loc, value));
+  Value padded = filledTensor(
+      b, loc, RankedTensorType::get(shape, type.getElementType()), x, value);
+  SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0), b.getIndexAttr(0),
+                                       b.getIndexAttr(pad[0]),
+                                       b.getIndexAttr(pad[1])};
+  SmallVector<OpFoldResult> strides(4, b.getIndexAttr(1));
+  return b.create<tensor::InsertSliceOp>(loc, x, padded, offsets,
+                                         tensor::getMixedSizes(b, loc, x),
+                                         strides);
 }
 
 /// The map that reads an operand of `rank` inside a loop nest of `loops`:

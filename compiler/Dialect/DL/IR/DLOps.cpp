@@ -67,8 +67,9 @@ static LogicalResult verifyInterfaceName(Operation *op, NamedAttribute attr,
 
 LogicalResult DLDialect::verifyRegionArgAttribute(Operation *op, unsigned,
                                                   unsigned, NamedAttribute attr) {
-  return verifyInterfaceName(op, attr,
-                             {kInputAttr, kTargetAttr, kParamAttr, kBufferAttr});
+  // dl.output on an argument: an out-parameter after bufferization.
+  return verifyInterfaceName(
+      op, attr, {kInputAttr, kTargetAttr, kParamAttr, kBufferAttr, kOutputAttr});
 }
 
 LogicalResult DLDialect::verifyRegionResultAttribute(Operation *op, unsigned,

@@ -1,0 +1,96 @@
+//===- Pipelines.cpp - The one place that lists every pass in order -------===//
+//
+//   dl ──(DLToLinalg)──► linalg on tensors ──(LinalgToCPU)──► LLVM dialect
+//
+// dlc and dlc-opt (--dlc-cpu-pipeline) run exactly these lists.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Pipelines/Pipelines.h"
+
+#include "compiler/Conversion/Passes.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/OneShotAnalysis.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+/// Copies as linalg.copy, which becomes loops: memref.copy of a strided view
+/// would call MLIR's C runner library, which a model.so must not need.
+static LogicalResult copyWithLinalg(OpBuilder &b, Location loc, Value from,
+                                    Value to) {
+  b.create<linalg::CopyOp>(loc, from, to);
+  return success();
+}
+
+void dlc::buildDLToLinalgPipeline(OpPassManager &pm) {
+  pm.addPass(createSymbolDCEPass()); // @loss belongs to training
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(dlc::createConvertDLToLinalg());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  pm.addPass(createLinalgElementwiseOpFusionPass());
+  pm.addPass(createCanonicalizerPass());
+}
+
+void dlc::buildLinalgToCPUPipeline(OpPassManager &pm) {
+  // Sizes asked of a result (tensor.dim) are asked of its operands instead.
+  pm.addPass(memref::createResolveShapedTypeResultDimsPass());
+  pm.addPass(createCanonicalizerPass());
+  bufferization::OneShotBufferizationOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.setFunctionBoundaryTypeConversion(
+      bufferization::LayoutMapOption::IdentityLayoutMap);
+  bufferize.memCpyFn = copyWithLinalg;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  // Outputs become caller-allocated arguments: the runtime owns them.
+  bufferization::BufferResultsToOutParamsOpts outParams;
+  outParams.memCpyFn = copyWithLinalg;
+  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  bufferization::BufferDeallocationPipelineOptions dealloc;
+  bufferization::buildBufferDeallocationPipeline(pm, dealloc);
+  pm.addPass(createCanonicalizerPass());
+
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createConvertSCFToCFPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createCanonicalizerPass());
+}
+
+void dlc::buildCPUPipeline(OpPassManager &pm) {
+  buildDLToLinalgPipeline(pm);
+  buildLinalgToCPUPipeline(pm);
+}
+
+void dlc::registerDLCPipelines() {
+  PassPipelineRegistration<>("dlc-to-linalg-pipeline",
+                             "dl to linalg on tensors (target-independent)",
+                             buildDLToLinalgPipeline);
+  PassPipelineRegistration<>("dlc-linalg-to-cpu-pipeline",
+                             "linalg on tensors to the LLVM dialect (CPU)",
+                             buildLinalgToCPUPipeline);
+  PassPipelineRegistration<>("dlc-cpu-pipeline",
+                             "dl to the LLVM dialect for the CPU (what dlc "
+                             "runs before emitting an object)",
+                             buildCPUPipeline);
+}
