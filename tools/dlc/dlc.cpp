@@ -1,48 +1,77 @@
 //===- dlc.cpp - The dlc compiler driver ----------------------------------===//
 //
-//   dlc model.net --emit=summary
-//   dlc model.net --emit=dl -o model.mlir
+//   dlc model.net                      -> model.so (CPU, this machine)
+//   dlc model.net --emit=summary       the layer table
+//   dlc model.net --emit=dl|linalg|llvm|obj -o FILE
+//
+// Each --emit stops the one pipeline (compiler/Pipelines) at that stage.
 //
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Dialect/DL/Transforms/Passes.h"
 #include "compiler/Frontend/MLIRGen.h"
 #include "compiler/InitAll.h"
+#include "compiler/Pipelines/Pipelines.h"
+#include "compiler/Target/ModelLibrary.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
 
 namespace cl = llvm::cl;
 
 namespace {
-enum class Emit { DL, Summary };
+enum class Emit { DL, Summary, Linalg, LLVM, Obj, SO };
 
 cl::OptionCategory dlcCategory("dlc options");
 
 cl::opt<std::string> inputFile(cl::Positional, cl::desc("<model.net>"),
                                cl::Required, cl::cat(dlcCategory));
-cl::opt<std::string> outputFile("o", cl::desc("Output file ('-' for stdout)"),
-                                cl::value_desc("file"), cl::init("-"),
-                                cl::cat(dlcCategory));
+cl::opt<std::string> outputFile(
+    "o",
+    cl::desc("Output file ('-' for stdout). Default: <model>.so or <model>.o "
+             "in the current directory, stdout for text"),
+    cl::value_desc("file"), cl::cat(dlcCategory));
 cl::opt<Emit> emit(
-    "emit", cl::desc("What to produce"), cl::init(Emit::DL),
-    cl::values(clEnumValN(Emit::DL, "dl",
-                          "the network in the dl dialect: @forward (inference) "
-                          "and @loss (training objective)"),
-               clEnumValN(Emit::Summary, "summary",
-                          "a Keras-style table of layers, output shapes and "
-                          "parameters, ending with 'Total params: <count>'")),
+    "emit", cl::desc("What to produce (default: so)"), cl::init(Emit::SO),
+    cl::values(
+        clEnumValN(Emit::DL, "dl",
+                   "the network in the dl dialect: @forward (inference) and "
+                   "@loss (training objective)"),
+        clEnumValN(Emit::Summary, "summary",
+                   "a Keras-style table of layers, output shapes and "
+                   "parameters, ending with 'Total params: <count>'"),
+        clEnumValN(Emit::Linalg, "linalg",
+                   "@forward lowered to linalg on tensors (the "
+                   "target-independent half of the pipeline)"),
+        clEnumValN(Emit::LLVM, "llvm",
+                   "optimised LLVM IR with the model descriptor"),
+        clEnumValN(Emit::Obj, "obj",
+                   "an object file exporting the model's entry symbol"),
+        clEnumValN(Emit::SO, "so",
+                   "a self-contained shared library (needs only libc and "
+                   "libm) for dlc-run or an application")),
     cl::cat(dlcCategory));
 cl::opt<std::string> network("network",
                              cl::desc("The network to compile when the file "
                                       "defines several"),
                              cl::value_desc("name"), cl::cat(dlcCategory));
+cl::opt<std::string> cpu(
+    "cpu",
+    cl::desc("Target CPU for obj/so, e.g. x86-64-v3 (default: this machine's)"),
+    cl::value_desc("name"), cl::cat(dlcCategory));
+cl::opt<std::string> symbol(
+    "symbol",
+    cl::desc("The exported entry symbol (default: dlc_model_<network>)"),
+    cl::value_desc("name"), cl::cat(dlcCategory));
 cl::opt<bool> verifyDiagnostics(
     "verify-diagnostics",
     cl::desc("Check the errors against '# expected-error {{...}}' comments in "
@@ -50,36 +79,107 @@ cl::opt<bool> verifyDiagnostics(
     cl::cat(dlcCategory));
 } // namespace
 
+static int fail(const llvm::Twine &message) {
+  llvm::errs() << "dlc: " << message << "\n";
+  return 1;
+}
+
+/// -o, or <input stem>.<ext> in the current directory for binaries.
+static std::string outputPath(llvm::StringRef extension) {
+  if (!outputFile.empty())
+    return outputFile;
+  if (extension.empty())
+    return "-";
+  return (llvm::sys::path::stem(inputFile) + "." + extension).str();
+}
+
+static int writeText(llvm::function_ref<void(llvm::raw_ostream &)> print) {
+  std::string error;
+  auto out = mlir::openOutputFile(outputPath(""), &error);
+  if (!out)
+    return fail(error);
+  print(out->os());
+  out->keep();
+  return 0;
+}
+
+static int emitBinary(mlir::ModuleOp module, const dlc::ModelInterface &model) {
+  dlc::TargetOptions options{cpu, symbol};
+  llvm::LLVMContext context;
+  std::unique_ptr<llvm::Module> llvmModule =
+      dlc::buildModelModule(module, model, options, context);
+  std::string error;
+  if (!llvmModule || failed(dlc::optimizeModule(*llvmModule, options, error)))
+    return error.empty() ? 1 : fail(error);
+  if (emit == Emit::LLVM)
+    return writeText([&](llvm::raw_ostream &os) { llvmModule->print(os, nullptr); });
+
+  // An object: the output itself, or a temporary to link into the .so.
+  std::string objectPath = outputPath("o");
+  llvm::SmallString<128> temporary;
+  if (emit == Emit::SO) {
+    if (std::error_code ec =
+            llvm::sys::fs::createTemporaryFile("dlc", "o", temporary))
+      return fail("cannot create a temporary object file: " + ec.message());
+    objectPath = temporary.str().str();
+  }
+  {
+    auto out = mlir::openOutputFile(objectPath, &error);
+    if (!out)
+      return fail(error);
+    if (failed(dlc::emitObject(*llvmModule, options, out->os(), error)))
+      return fail(error);
+    out->keep();
+  }
+  if (emit == Emit::Obj)
+    return 0;
+  llvm::LogicalResult linked =
+      dlc::linkSharedLibrary(objectPath, outputPath("so"), error);
+  llvm::sys::fs::remove(objectPath);
+  return failed(linked) ? fail(error) : 0;
+}
+
 static int compile(llvm::SourceMgr &mgr, mlir::MLIRContext &ctx) {
   dlc::SourceFile file(mgr, &ctx);
   mlir::OwningOpRef<mlir::ModuleOp> module = dlc::compileNetFile(file, network);
   if (!module)
     return 1;
-  std::string error;
-  auto out = mlir::openOutputFile(outputFile, &error);
-  if (!out) {
-    llvm::errs() << "dlc: " << error << "\n";
-    return 1;
-  }
+  if (emit == Emit::DL)
+    return writeText([&](llvm::raw_ostream &os) { module->print(os); });
   if (emit == Emit::Summary) {
-    if (failed(mlir::dl::printSummary(*module, out->os())))
-      return 1;
-  } else {
-    module->print(out->os());
+    int rc = 0;
+    int written = writeText([&](llvm::raw_ostream &os) {
+      rc = failed(mlir::dl::printSummary(*module, os));
+    });
+    return rc | written;
   }
-  out->keep();
-  return 0;
+
+  mlir::FailureOr<dlc::ModelInterface> model = dlc::extractInterface(*module);
+  if (failed(model))
+    return 1;
+  mlir::PassManager pm(&ctx);
+  if (emit == Emit::Linalg)
+    dlc::buildDLToLinalgPipeline(pm);
+  else
+    dlc::buildCPUPipeline(pm);
+  if (failed(pm.run(*module)))
+    return 1;
+  if (emit == Emit::Linalg)
+    return writeText([&](llvm::raw_ostream &os) { module->print(os); });
+  return emitBinary(*module, *model);
 }
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   mlir::registerAsmPrinterCLOptions();
   mlir::registerMLIRContextCLOptions();
+  mlir::registerPassManagerCLOptions();
   cl::HideUnrelatedOptions(dlcCategory);
   cl::ParseCommandLineOptions(
       argc, argv,
       "dlc: the dlc deep-learning compiler\n\n"
-      "Compiles a network written in the .net language (docs/language.md).\n"
+      "Compiles a network written in the .net language (docs/language.md)\n"
+      "into a shared library that dlc-run or an application loads.\n"
       "Errors name file:line:col and exit with status 1.\n"
       "Also accepted: --mlir-print-debuginfo (layer names and source\n"
       "locations in --emit=dl), and every option of --help-hidden.\n");
@@ -91,10 +191,8 @@ int main(int argc, char **argv) {
 
   std::string error;
   auto buffer = mlir::openInputFile(inputFile, &error);
-  if (!buffer) {
-    llvm::errs() << "dlc: cannot read '" << inputFile << "': " << error << "\n";
-    return 1;
-  }
+  if (!buffer)
+    return fail("cannot read '" + inputFile + "': " + error);
   llvm::SourceMgr mgr;
   mgr.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
   if (verifyDiagnostics) {

@@ -1,0 +1,222 @@
+//===- Descriptor.cpp - The model descriptor and ABI adapter in LLVM IR ---===//
+//
+// Writes the dlc_model_v1 of runtime/include/dlrt/abi.h as LLVM constants.
+// The struct types below mirror abi.h field for field; LLVM lays out
+// non-packed structs with the C ABI's alignment, so the runtime reads them
+// with the header's types.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Target/ModelLibrary.h"
+
+#include "runtime/include/dlrt/abi.h"
+
+#include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/IRBuilder.h"
+
+using namespace dlc;
+using llvm::Constant;
+
+std::string dlc::entrySymbol(const ModelInterface &model,
+                             const TargetOptions &options) {
+  return options.symbol.empty() ? "dlc_model_" + model.name : options.symbol;
+}
+
+namespace {
+
+class DescriptorWriter {
+public:
+  DescriptorWriter(llvm::Module &module)
+      : m(module), ctx(module.getContext()), ptr(llvm::PointerType::get(ctx, 0)),
+        i32(llvm::Type::getInt32Ty(ctx)), i64(llvm::Type::getInt64Ty(ctx)) {
+    tensorInfo = llvm::StructType::create(
+        ctx, {ptr, i32, i32, ptr, i32, i32, llvm::Type::getFloatTy(ctx)},
+        "dlc_tensor_info");
+    hyper = llvm::StructType::create(ctx, {ptr, llvm::Type::getDoubleTy(ctx)},
+                                     "dlc_hyper_parameter");
+    model = llvm::StructType::create(ctx,
+                                     {i32, ptr, ptr, i32, i32, i32, i32, ptr,
+                                      ptr, ptr, ptr, ptr, i32, ptr, ptr, ptr,
+                                      ptr, ptr},
+                                     "dlc_model_v1");
+  }
+
+  Constant *string(llvm::StringRef s) {
+    return llvm::IRBuilder<>(ctx).CreateGlobalStringPtr(s, ".str", 0, &m);
+  }
+
+  Constant *global(Constant *init, llvm::StringRef name) {
+    return new llvm::GlobalVariable(m, init->getType(), /*isConstant=*/true,
+                                    llvm::GlobalValue::InternalLinkage, init,
+                                    name);
+  }
+
+  Constant *tensors(const std::vector<TensorSpec> &specs, llvm::StringRef name) {
+    if (specs.empty())
+      return llvm::ConstantPointerNull::get(ptr);
+    std::vector<Constant *> items;
+    for (const TensorSpec &s : specs) {
+      llvm::ArrayRef<uint64_t> dims(
+          reinterpret_cast<const uint64_t *>(s.shape.data()), s.shape.size());
+      Constant *shape = global(llvm::ConstantDataArray::get(ctx, dims),
+                               (name + ".shape").str());
+      items.push_back(llvm::ConstantStruct::get(
+          tensorInfo,
+          {string(s.name), llvm::ConstantInt::get(i32, s.isInt ? DLC_I32 : DLC_F32),
+           llvm::ConstantInt::get(i32, s.shape.size()), shape,
+           llvm::ConstantInt::get(i32, s.trainable),
+           llvm::ConstantInt::get(i32, s.init),
+           llvm::ConstantFP::get(llvm::Type::getFloatTy(ctx), s.bound)}));
+    }
+    return global(llvm::ConstantArray::get(
+                      llvm::ArrayType::get(tensorInfo, items.size()), items),
+                  name);
+  }
+
+  Constant *hyperParameters(const ModelInterface &spec) {
+    if (spec.hyperParameters.empty())
+      return llvm::ConstantPointerNull::get(ptr);
+    std::vector<Constant *> items;
+    for (auto &[name, value] : spec.hyperParameters)
+      items.push_back(llvm::ConstantStruct::get(
+          hyper, {string(name),
+                  llvm::ConstantFP::get(llvm::Type::getDoubleTy(ctx), value)}));
+    return global(
+        llvm::ConstantArray::get(llvm::ArrayType::get(hyper, items.size()), items),
+        "dlc.hyper_parameters");
+  }
+
+  /// uint64_t workspace_size(int64_t batch): buffers are malloc'd inside
+  /// forward for now, so no workspace is asked of the caller.
+  llvm::Function *workspaceSize() {
+    auto *fn = llvm::Function::Create(llvm::FunctionType::get(i64, {i64}, false),
+                                      llvm::GlobalValue::InternalLinkage,
+                                      "dlc.workspace_size", m);
+    llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", fn));
+    b.CreateRet(llvm::ConstantInt::get(i64, 0));
+    return fn;
+  }
+
+  /// int32_t forward(int64_t batch, void *const *inputs, void *const
+  /// *params, void *const *outputs, void *workspace): unpacks the pointer
+  /// arrays into the memref descriptors (allocated, aligned, offset, sizes,
+  /// strides) that the lowered @forward takes, contiguous row-major.
+  llvm::Function *adapter(llvm::Function *inner, const ModelInterface &spec) {
+    auto *fn = llvm::Function::Create(
+        llvm::FunctionType::get(i32, {i64, ptr, ptr, ptr, ptr}, false),
+        llvm::GlobalValue::InternalLinkage, "dlc.forward", m);
+    llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", fn));
+    llvm::Value *batch = fn->getArg(0);
+    std::vector<llvm::Value *> args;
+    auto unpack = [&](const std::vector<TensorSpec> &specs, llvm::Value *array) {
+      for (size_t i = 0; i < specs.size(); ++i) {
+        llvm::Value *slot = b.CreateConstGEP1_64(ptr, array, i);
+        llvm::Value *data = b.CreateLoad(ptr, slot);
+        args.push_back(data);
+        args.push_back(data);
+        args.push_back(llvm::ConstantInt::get(i64, 0));
+        const std::vector<int64_t> &shape = specs[i].shape;
+        for (int64_t d : shape)
+          args.push_back(d < 0 ? batch : llvm::ConstantInt::get(i64, d));
+        int64_t stride = 1;
+        std::vector<llvm::Value *> strides(shape.size());
+        for (size_t k = shape.size(); k-- > 0;) {
+          strides[k] = llvm::ConstantInt::get(i64, stride);
+          stride *= shape[k] < 0 ? 1 : shape[k];
+        }
+        args.insert(args.end(), strides.begin(), strides.end());
+      }
+    };
+    unpack(spec.inputs, fn->getArg(1));
+    unpack(spec.params, fn->getArg(2));
+    unpack(spec.outputs, fn->getArg(3));
+    if (args.size() != inner->arg_size())
+      return nullptr;
+    b.CreateCall(inner, args);
+    b.CreateRet(llvm::ConstantInt::get(i32, 0));
+    return fn;
+  }
+
+  Constant *descriptor(const ModelInterface &spec, llvm::Function *forward) {
+    auto count = [&](size_t n) { return llvm::ConstantInt::get(i32, n); };
+    Constant *fields[] = {
+        llvm::ConstantInt::get(i32, DLC_ABI_VERSION),
+        string(spec.name),
+        string("cpu"),
+        count(spec.inputs.size()),
+        count(spec.targets.size()),
+        count(spec.outputs.size()),
+        count(spec.params.size()),
+        tensors(spec.inputs, "dlc.inputs"),
+        tensors(spec.targets, "dlc.targets"),
+        tensors(spec.outputs, "dlc.outputs"),
+        tensors(spec.params, "dlc.params"),
+        string(spec.optimizer),
+        count(spec.hyperParameters.size()),
+        hyperParameters(spec),
+        workspaceSize(),
+        forward,
+        llvm::ConstantPointerNull::get(ptr),
+        llvm::ConstantPointerNull::get(ptr)};
+    return global(llvm::ConstantStruct::get(model, fields), "dlc.model");
+  }
+
+  /// const dlc_model_v1 *<symbol>(void): the library's one visible symbol.
+  void entry(Constant *descriptor, llvm::StringRef symbol) {
+    auto *fn = llvm::Function::Create(llvm::FunctionType::get(ptr, false),
+                                      llvm::GlobalValue::ExternalLinkage,
+                                      symbol, m);
+    llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", fn));
+    b.CreateRet(descriptor);
+  }
+
+private:
+  llvm::Module &m;
+  llvm::LLVMContext &ctx;
+  llvm::PointerType *ptr;
+  llvm::IntegerType *i32, *i64;
+  llvm::StructType *tensorInfo, *hyper, *model;
+};
+
+} // namespace
+
+std::unique_ptr<llvm::Module> dlc::buildModelModule(mlir::ModuleOp lowered,
+                                                    const ModelInterface &spec,
+                                                    const TargetOptions &options,
+                                                    llvm::LLVMContext &context) {
+  std::unique_ptr<llvm::Module> module =
+      mlir::translateModuleToLLVMIR(lowered, context, spec.name);
+  if (!module) {
+    mlir::emitError(lowered.getLoc(), "translation to LLVM IR failed");
+    return nullptr;
+  }
+  llvm::Function *inner = module->getFunction("forward");
+  if (!inner) {
+    mlir::emitError(lowered.getLoc(), "the lowered module has no forward");
+    return nullptr;
+  }
+  // Only the entry symbol stays visible: several models link into one binary.
+  for (llvm::Function &fn : *module)
+    if (!fn.isDeclaration())
+      fn.setLinkage(llvm::GlobalValue::InternalLinkage);
+  for (llvm::GlobalVariable &g : module->globals())
+    if (!g.isDeclaration())
+      g.setLinkage(llvm::GlobalValue::InternalLinkage);
+
+  DescriptorWriter writer(*module);
+  llvm::Function *forward = writer.adapter(inner, spec);
+  if (!forward) {
+    mlir::emitError(lowered.getLoc(),
+                    "the lowered forward does not take the memrefs of the "
+                    "model's inputs, parameters and outputs");
+    return nullptr;
+  }
+  std::string symbol = entrySymbol(spec, options);
+  if (module->getNamedValue(symbol)) {
+    mlir::emitError(lowered.getLoc(), "symbol '" + symbol + "' is taken");
+    return nullptr;
+  }
+  writer.entry(writer.descriptor(spec, forward), symbol);
+  return module;
+}

@@ -1,0 +1,38 @@
+//===- ModelInterface.h - What a compiled model tells its runtime -*- C++ -*-===//
+
+#ifndef DLC_TARGET_MODELINTERFACE_H
+#define DLC_TARGET_MODELINTERFACE_H
+
+#include "mlir/IR/BuiltinOps.h"
+
+#include <string>
+#include <vector>
+
+namespace dlc {
+
+/// One tensor crossing the ABI; mirrors dlc_tensor_info of runtime abi.h.
+struct TensorSpec {
+  std::string name;
+  bool isInt = false;
+  std::vector<int64_t> shape; ///< -1 for the batch.
+  bool trainable = false;
+  int init = 1;               ///< dlc_init: 0 uniform, 1 zeros, 2 ones.
+  float bound = 0;
+};
+
+/// The network's interface, read from the dl module before lowering.
+struct ModelInterface {
+  std::string name;
+  std::vector<TensorSpec> inputs, targets, outputs, params;
+  std::string optimizer;
+  std::vector<std::pair<std::string, double>> hyperParameters;
+};
+
+/// Reads names, shapes and PyTorch's default initialisation of every
+/// parameter from @forward (and targets from @loss); fails with a
+/// diagnostic when the module has no @forward.
+mlir::FailureOr<ModelInterface> extractInterface(mlir::ModuleOp module);
+
+} // namespace dlc
+
+#endif // DLC_TARGET_MODELINTERFACE_H

@@ -1,0 +1,112 @@
+//===- ObjectEmitter.cpp - Optimise, emit the object, link the .so --------===//
+
+#include "compiler/Target/ModelLibrary.h"
+
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/MC/MCSubtargetInfo.h"
+#include "llvm/TargetParser/SubtargetFeature.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Passes/PassBuilder.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/TargetParser/Host.h"
+
+using namespace dlc;
+
+static std::unique_ptr<llvm::TargetMachine>
+createTargetMachine(const TargetOptions &options, std::string &error) {
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  std::string triple = llvm::sys::getDefaultTargetTriple();
+  const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target)
+    return nullptr;
+  // This machine's CPU and features, or a named CPU for another machine.
+  std::string cpu = options.cpu.empty() ? llvm::sys::getHostCPUName().str()
+                                        : options.cpu;
+  std::string features;
+  if (options.cpu.empty()) {
+    llvm::SubtargetFeatures f;
+    for (auto &[name, enabled] : llvm::sys::getHostCPUFeatures())
+      f.AddFeature(name, enabled);
+    features = f.getString();
+  }
+  std::unique_ptr<llvm::MCSubtargetInfo> info(
+      target->createMCSubtargetInfo(triple, cpu, ""));
+  if (!info || !info->isCPUStringValid(cpu)) {
+    error = "unknown CPU '" + cpu + "' for " + triple;
+    return nullptr;
+  }
+  llvm::TargetOptions targetOptions;
+  return std::unique_ptr<llvm::TargetMachine>(target->createTargetMachine(
+      triple, cpu, features, targetOptions, llvm::Reloc::PIC_, std::nullopt,
+      llvm::CodeGenOptLevel::Aggressive));
+}
+
+llvm::LogicalResult dlc::optimizeModule(llvm::Module &module,
+                                        const TargetOptions &options,
+                                        std::string &error) {
+  std::unique_ptr<llvm::TargetMachine> machine =
+      createTargetMachine(options, error);
+  if (!machine)
+    return llvm::failure();
+  module.setTargetTriple(machine->getTargetTriple().str());
+  module.setDataLayout(machine->createDataLayout());
+
+  // The standard O3 pipeline: inlining, loop vectorisation, SLP.
+  llvm::LoopAnalysisManager lam;
+  llvm::FunctionAnalysisManager fam;
+  llvm::CGSCCAnalysisManager cgam;
+  llvm::ModuleAnalysisManager mam;
+  llvm::PassBuilder builder(machine.get());
+  builder.registerModuleAnalyses(mam);
+  builder.registerCGSCCAnalyses(cgam);
+  builder.registerFunctionAnalyses(fam);
+  builder.registerLoopAnalyses(lam);
+  builder.crossRegisterProxies(lam, fam, cgam, mam);
+  builder.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O3)
+      .run(module, mam);
+  return llvm::success();
+}
+
+llvm::LogicalResult dlc::emitObject(llvm::Module &module,
+                                    const TargetOptions &options,
+                                    llvm::raw_pwrite_stream &os,
+                                    std::string &error) {
+  std::unique_ptr<llvm::TargetMachine> machine =
+      createTargetMachine(options, error);
+  if (!machine)
+    return llvm::failure();
+  llvm::legacy::PassManager codegen;
+  if (machine->addPassesToEmitFile(codegen, os, nullptr,
+                                   llvm::CodeGenFileType::ObjectFile)) {
+    error = "the target cannot emit object files";
+    return llvm::failure();
+  }
+  codegen.run(module);
+  return llvm::success();
+}
+
+llvm::LogicalResult dlc::linkSharedLibrary(llvm::StringRef object,
+                                           llvm::StringRef output,
+                                           std::string &error) {
+  llvm::ErrorOr<std::string> cc = llvm::sys::findProgramByName("cc");
+  if (!cc) {
+    error = "no C compiler ('cc') on the PATH to link the shared library";
+    return llvm::failure();
+  }
+  // -z defs: every symbol must resolve now (to libc or libm), not at dlopen.
+  llvm::SmallVector<llvm::StringRef> args = {
+      *cc, "-shared", "-o", output, object, "-Wl,-z,defs", "-lm"};
+  std::string message;
+  int rc = llvm::sys::ExecuteAndWait(*cc, args, std::nullopt, {}, 0, 0,
+                                     &message);
+  if (rc != 0) {
+    error = "linking " + output.str() + " failed" +
+            (message.empty() ? "" : ": " + message);
+    return llvm::failure();
+  }
+  return llvm::success();
+}
