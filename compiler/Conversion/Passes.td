@@ -9,7 +9,7 @@ def ConvertDLToLinalg : Pass<"convert-dl-to-linalg", "mlir::ModuleOp"> {
   let summary = "Lower inference-mode dl ops to linalg on tensors";
   let description = [{
     Convolutions become `linalg.conv_2d_nchw_fchw` (or the grouped
-    `conv_2d_ngchw_fgchw`) on a `tensor.pad`ded input, dense layers
+    `conv_2d_ngchw_gfchw`) on a zero-padded input, dense layers
     `linalg.matmul_transpose_b`, pooling `linalg.pooling_nchw_max|sum`, and
     everything element-wise or reducing a `linalg.generic`. Bias is the
     accumulator's initial value. The batch dimension stays dynamic.

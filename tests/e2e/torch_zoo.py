@@ -80,12 +80,33 @@ class UNet(nn.Module):
         return y + inp if s.residual else y
 
 
+class OpMix(nn.Module):
+    """The twin of tests/e2e/models/opmix.net."""
+    def __init__(s):
+        super().__init__()
+        s.g = nn.Conv2d(4, 8, 3, stride=2, padding=2, dilation=2, groups=2)
+        s.b = nn.BatchNorm2d(8)
+        s.t = nn.ConvTranspose2d(8, 6, 3, stride=2, padding=1)
+        s.n = nn.BatchNorm1d(14)
+        s.d = nn.Linear(14, 5)
+
+    def forward(s, x):
+        import torch
+        h = F.avg_pool2d(F.leaky_relu(s.b(s.g(x)), 0.2), 3, 1, 1)
+        t = s.t(h)
+        m = F.max_pool2d(torch.sigmoid(t) * 2 - torch.tanh(t), 3, 2, 1)
+        f = torch.cat([m, h], 1).mean((2, 3))
+        d = s.d(F.dropout(s.n(f), 0.3, training=s.training))
+        return F.softmax(d, 1), -d + 0.5
+
+
 def build(name):
     """The PyTorch model for models/<name>.net."""
     import torchvision.models as tv
     return {
         "mlp": MLP, "lenet5": LeNet, "resnet18_cifar": ResNetCifar,
         "unet": lambda: UNet(1, 2), "fbpconvnet": lambda: UNet(1, 1, residual=True),
+        "opmix": OpMix, "unet_tiny": lambda: UNet(1, 2, w=4),
         "alexnet": lambda: tv.alexnet(num_classes=1000),
         "vgg16": lambda: tv.vgg16(num_classes=1000),
         "resnet18": lambda: tv.resnet18(num_classes=1000),

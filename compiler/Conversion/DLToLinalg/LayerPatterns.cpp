@@ -63,7 +63,7 @@ Value convolve(OpBuilder &b, Location loc, Value input, Value batchOf,
   };
   Value in = split(input, 1).first, w = split(weight, 0).first;
   auto [out, reassociation] = split(init, 1);
-  Value conv = b.create<linalg::Conv2DNgchwFgchwOp>(
+  Value conv = b.create<linalg::Conv2DNgchwGfchwOp>(
                     loc, TypeRange{out.getType()}, ValueRange{in, w}, out,
                     pairAttr(b, stride), pairAttr(b, dilation))
                    .getResult(0);

@@ -1,0 +1,112 @@
+/*===- dlrt.h - The dlc runtime: a C ABI over compiled models -------------===*
+ *
+ * Every fallible call returns a dlrt_status; on failure dlrt_last_error()
+ * says what and names the tensor or the file. No call aborts or throws.
+ * Ownership is stated per function: "caller-owned" memory is allocated and
+ * freed by the caller; "runtime-owned" memory lives until the object that
+ * holds it is destroyed. Destroy functions accept NULL.
+ *===----------------------------------------------------------------------===*/
+
+#ifndef DLRT_DLRT_H
+#define DLRT_DLRT_H
+
+#include "dlrt/abi.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The runtime exports these functions and nothing else. */
+#define DLRT_API __attribute__((visibility("default")))
+
+typedef enum dlrt_status {
+  DLRT_OK = 0,
+  DLRT_ERROR_IO = 1,       /* a file cannot be opened, read or written */
+  DLRT_ERROR_FORMAT = 2,   /* a file is truncated or not what it claims */
+  DLRT_ERROR_ABI = 3,      /* the model was compiled for another ABI */
+  DLRT_ERROR_NAME = 4,     /* a tensor is missing, unknown or duplicated */
+  DLRT_ERROR_SHAPE = 5,    /* a tensor has the wrong shape */
+  DLRT_ERROR_DTYPE = 6,    /* a tensor has the wrong element type */
+  DLRT_ERROR_ARGUMENT = 7, /* a NULL pointer, a batch < 1, ... */
+  DLRT_ERROR_MODEL = 8     /* the model's code reported a failure */
+} dlrt_status;
+
+/* The message of the calling thread's last failed call ("" if none).
+ * Runtime-owned; valid until the thread's next dlrt call. */
+DLRT_API const char *dlrt_last_error(void);
+DLRT_API const char *dlrt_status_name(dlrt_status status);
+
+/*--- Models ---------------------------------------------------------------*/
+
+typedef struct dlrt_model dlrt_model;
+
+/* Opens a compiled model. `symbol` names its entry (NULL: the library's one
+ * exported dlc_model_* symbol). Parameters start initialised as PyTorch does
+ * by default, from seed 0 (see dlrt_model_init). */
+DLRT_API dlrt_status dlrt_model_open(const char *path, const char *symbol,
+                            dlrt_model **out);
+/* The same for a model linked into the program: its descriptor directly. */
+DLRT_API dlrt_status dlrt_model_from_descriptor(const dlc_model_v1 *descriptor,
+                                       dlrt_model **out);
+DLRT_API void dlrt_model_destroy(dlrt_model *model);
+
+/* Runtime-owned; lives as long as the model. */
+DLRT_API const dlc_model_v1 *dlrt_model_descriptor(const dlrt_model *model);
+
+/* Re-initialises every parameter from `seed`: Kaiming-uniform weights and
+ * uniform biases (bound 1/sqrt(fan_in)), BatchNorm weight and running_var
+ * 1, bias and running_mean 0. The same seed gives the same values. */
+DLRT_API dlrt_status dlrt_model_init(dlrt_model *model, uint64_t seed);
+
+/* The parameter or buffer called `name`: runtime-owned f32 data of
+ * *count elements, writable. */
+DLRT_API dlrt_status dlrt_model_parameter(dlrt_model *model, const char *name,
+                                 float **data, size_t *count);
+
+/* Loads every parameter and buffer from a safetensors file with PyTorch's
+ * names and layouts (a state_dict saved with safetensors). BatchNorm's
+ * num_batches_tracked counters are accepted and ignored; any other missing
+ * or extra tensor, wrong shape or dtype is an error and changes nothing. */
+DLRT_API dlrt_status dlrt_model_load(dlrt_model *model, const char *path);
+/* Saves every parameter and buffer as safetensors, atomically (a temporary
+ * file renamed over `path`). */
+DLRT_API dlrt_status dlrt_model_save(const dlrt_model *model, const char *path);
+
+/* Elements of the descriptor tensor `info` for `batch` samples. */
+DLRT_API int64_t dlrt_tensor_elements(const dlc_tensor_info *info, int64_t batch);
+
+/* Runs inference on `batch` samples. inputs[i] (caller-owned, read) holds
+ * dlrt_tensor_elements(&inputs[i], batch) values of the descriptor's i-th
+ * input; outputs[i] (caller-owned, written) room for the i-th output. */
+DLRT_API dlrt_status dlrt_model_forward(dlrt_model *model, int64_t batch,
+                               const void *const *inputs,
+                               void *const *outputs);
+
+/*--- Arrays: .npy and .npz ------------------------------------------------*/
+
+typedef struct dlrt_array {
+  char *name;       /* runtime-owned: the .npz entry without ".npy" */
+  int32_t dtype;    /* DLC_F32 or DLC_I32 */
+  int32_t rank;
+  int64_t shape[8];
+  void *data;       /* runtime-owned, contiguous row-major */
+} dlrt_array;
+
+/* Reads a .npy file. float64 becomes f32, int64/int8/uint8 become i32
+ * (values must fit). *out is runtime-owned: free with dlrt_arrays_free. */
+DLRT_API dlrt_status dlrt_npy_read(const char *path, dlrt_array **out);
+/* Reads every array of a .npz (stored or deflated), in archive order. */
+DLRT_API dlrt_status dlrt_npz_read(const char *path, dlrt_array **out, size_t *count);
+/* Writes arrays (caller-owned) to a .npz, atomically. */
+DLRT_API dlrt_status dlrt_npz_write(const char *path, const dlrt_array *arrays,
+                           size_t count);
+DLRT_API void dlrt_arrays_free(dlrt_array *arrays, size_t count);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DLRT_DLRT_H */

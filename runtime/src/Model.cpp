@@ -1,0 +1,183 @@
+//===- Model.cpp - Opening models, parameters, initialisation, forward ----===//
+
+#include "Elf.h"
+#include "Error.h"
+#include "Model.h"
+
+#include <cmath>
+#include <dlfcn.h>
+#include <memory>
+
+using namespace dlrt;
+
+dlrt_model::~dlrt_model() {
+  if (library)
+    dlclose(library);
+}
+
+int64_t dlrt_tensor_elements(const dlc_tensor_info *info, int64_t batch) {
+  if (!info)
+    return 0;
+  int64_t n = 1;
+  for (int32_t i = 0; i < info->rank; ++i)
+    n *= info->shape[i] < 0 ? batch : info->shape[i];
+  return n;
+}
+
+/// Checks what the runtime relies on before it trusts a descriptor.
+static dlrt_status adopt(const dlc_model_v1 *d, const std::string &origin,
+                         std::unique_ptr<dlrt_model> &model) {
+  if (!d)
+    return fail(DLRT_ERROR_FORMAT, "{}: the entry returned no descriptor", origin);
+  if (d->abi_version != DLC_ABI_VERSION)
+    return fail(DLRT_ERROR_ABI,
+                "{}: compiled for model ABI {}, this runtime reads ABI {}; "
+                "recompile it with this dlc",
+                origin, d->abi_version, DLC_ABI_VERSION);
+  if (!d->forward || d->num_params < 0 || (d->num_params && !d->params))
+    return fail(DLRT_ERROR_FORMAT, "{}: incomplete descriptor", origin);
+  model->descriptor = d;
+  model->params.resize(d->num_params);
+  for (int32_t i = 0; i < d->num_params; ++i) {
+    const dlc_tensor_info &p = d->params[i];
+    model->params[i].assign(dlrt_tensor_elements(&p, 1), 0.0f);
+    if (!model->index.emplace(p.name, i).second)
+      return fail(DLRT_ERROR_FORMAT, "{}: parameter '{}' appears twice",
+                  origin, p.name);
+  }
+  return dlrt_model_init(model.get(), 0);
+}
+
+dlrt_status dlrt_model_open(const char *path, const char *symbol,
+                            dlrt_model **out) {
+  if (!path || !out)
+    return fail(DLRT_ERROR_ARGUMENT, "dlrt_model_open: path and out are required");
+  *out = nullptr;
+  std::string entry = symbol ? symbol : "";
+  if (entry.empty()) {
+    std::string bytes;
+    if (dlrt_status s = readFile(path, bytes))
+      return s;
+    std::vector<std::string> names;
+    if (dlrt_status s = exportedFunctions(path, bytes, "dlc_model_", names))
+      return s;
+    if (names.size() != 1)
+      return fail(DLRT_ERROR_FORMAT,
+                  "'{}' exports {} dlc_model_* symbols; name the one to use",
+                  path, names.size());
+    entry = names.front();
+  }
+  auto model = std::make_unique<dlrt_model>();
+  // An absolute or explicit path, so dlopen never searches LD_LIBRARY_PATH.
+  std::string where = std::string(path).find('/') == std::string::npos
+                          ? "./" + std::string(path)
+                          : std::string(path);
+  model->library = dlopen(where.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!model->library)
+    return fail(DLRT_ERROR_IO, "cannot load '{}': {}", path, dlerror());
+  auto fn = reinterpret_cast<dlc_model_entry_fn>(dlsym(model->library, entry.c_str()));
+  if (!fn)
+    return fail(DLRT_ERROR_NAME, "'{}' has no symbol '{}'", path, entry);
+  if (dlrt_status s = adopt(fn(), path, model))
+    return s;
+  *out = model.release();
+  return ok();
+}
+
+dlrt_status dlrt_model_from_descriptor(const dlc_model_v1 *descriptor,
+                                       dlrt_model **out) {
+  if (!out)
+    return fail(DLRT_ERROR_ARGUMENT, "dlrt_model_from_descriptor: out is required");
+  *out = nullptr;
+  auto model = std::make_unique<dlrt_model>();
+  if (dlrt_status s = adopt(descriptor, "linked model", model))
+    return s;
+  *out = model.release();
+  return ok();
+}
+
+void dlrt_model_destroy(dlrt_model *model) { delete model; }
+
+const dlc_model_v1 *dlrt_model_descriptor(const dlrt_model *model) {
+  return model ? model->descriptor : nullptr;
+}
+
+namespace {
+uint64_t splitmix64(uint64_t &state) {
+  uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+/// FNV-1a: each parameter draws from its own stream, so its values do not
+/// depend on which other parameters the network has.
+uint64_t hashName(const char *name) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (; *name; ++name)
+    h = (h ^ uint8_t(*name)) * 0x100000001b3ull;
+  return h;
+}
+} // namespace
+
+dlrt_status dlrt_model_init(dlrt_model *model, uint64_t seed) {
+  if (!model)
+    return fail(DLRT_ERROR_ARGUMENT, "dlrt_model_init: model is NULL");
+  const dlc_model_v1 *d = model->descriptor;
+  for (int32_t i = 0; i < d->num_params; ++i) {
+    const dlc_tensor_info &p = d->params[i];
+    std::vector<float> &values = model->params[i];
+    if (p.init == DLC_INIT_UNIFORM) {
+      uint64_t state = seed ^ hashName(p.name);
+      for (float &v : values) {
+        double u = double(splitmix64(state) >> 11) * 0x1.0p-53; // [0, 1)
+        v = float((2 * u - 1) * p.init_bound);
+      }
+    } else {
+      std::fill(values.begin(), values.end(),
+                p.init == DLC_INIT_ONES ? 1.0f : 0.0f);
+    }
+  }
+  return ok();
+}
+
+dlrt_status dlrt_model_parameter(dlrt_model *model, const char *name,
+                                 float **data, size_t *count) {
+  if (!model || !name || !data || !count)
+    return fail(DLRT_ERROR_ARGUMENT, "dlrt_model_parameter: NULL argument");
+  auto it = model->index.find(name);
+  if (it == model->index.end())
+    return fail(DLRT_ERROR_NAME, "the model has no parameter '{}'", name);
+  *data = model->params[it->second].data();
+  *count = model->params[it->second].size();
+  return ok();
+}
+
+dlrt_status dlrt_model_forward(dlrt_model *model, int64_t batch,
+                               const void *const *inputs, void *const *outputs) {
+  if (!model)
+    return fail(DLRT_ERROR_ARGUMENT, "dlrt_model_forward: model is NULL");
+  const dlc_model_v1 *d = model->descriptor;
+  if (batch < 1)
+    return fail(DLRT_ERROR_ARGUMENT, "batch must be at least 1, got {}", batch);
+  if ((d->num_inputs && !inputs) || (d->num_outputs && !outputs))
+    return fail(DLRT_ERROR_ARGUMENT, "dlrt_model_forward: inputs and outputs "
+                                     "are required");
+  for (int32_t i = 0; i < d->num_inputs; ++i)
+    if (!inputs[i])
+      return fail(DLRT_ERROR_ARGUMENT, "input '{}' is NULL", d->inputs[i].name);
+  for (int32_t i = 0; i < d->num_outputs; ++i)
+    if (!outputs[i])
+      return fail(DLRT_ERROR_ARGUMENT, "output '{}' is NULL", d->outputs[i].name);
+  std::vector<void *> params;
+  for (std::vector<float> &p : model->params)
+    params.push_back(p.data());
+  uint64_t bytes = d->workspace_size ? d->workspace_size(batch) : 0;
+  std::vector<uint8_t> workspace(bytes);
+  int32_t rc = d->forward(batch, const_cast<void *const *>(inputs),
+                          params.data(), outputs,
+                          bytes ? workspace.data() : nullptr);
+  if (rc != 0)
+    return fail(DLRT_ERROR_MODEL, "model '{}' failed with code {}", d->name, rc);
+  return ok();
+}

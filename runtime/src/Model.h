@@ -1,0 +1,22 @@
+//===- Model.h - A loaded model and its parameters --------------*- C++ -*-===//
+
+#ifndef DLRT_SRC_MODEL_H
+#define DLRT_SRC_MODEL_H
+
+#include "dlrt/dlrt.h"
+
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+struct dlrt_model {
+  void *library = nullptr; ///< dlopen handle; null for a linked-in model.
+  const dlc_model_v1 *descriptor = nullptr;
+  /// One buffer per descriptor parameter, in order (runtime-owned).
+  std::vector<std::vector<float>> params;
+  std::unordered_map<std::string, size_t> index;
+
+  ~dlrt_model();
+};
+
+#endif // DLRT_SRC_MODEL_H

@@ -1,0 +1,264 @@
+//===- dlc-run.cpp - Run a compiled model: info, predict, bench -----------===//
+//
+//   dlc-run info lenet5.so [--json]
+//   dlc-run predict lenet5.so --weights w.safetensors --input image=x.npy --out y.npz
+//   dlc-run bench lenet5.so --batch 64
+//
+//===----------------------------------------------------------------------===//
+
+#include "dlrt/dlrt.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <map>
+#include <random>
+
+namespace {
+
+const char *dtypeName(int32_t dtype) { return dtype == DLC_I32 ? "i32" : "f32"; }
+
+std::string shapeOf(const dlc_tensor_info &t) {
+  std::string s = "[";
+  for (int32_t i = 0; i < t.rank; ++i)
+    s += (i ? ", " : "") + (t.shape[i] < 0 ? std::string("N") : std::to_string(t.shape[i]));
+  return s + "]";
+}
+
+std::string jsonString(const std::string &s) {
+  std::string out = "\"";
+  for (char c : s)
+    out += c == '"' || c == '\\' ? std::string("\\") + c : std::string(1, c);
+  return out + "\"";
+}
+
+std::string jsonTensors(const dlc_tensor_info *list, int32_t n, bool params) {
+  std::string s = "[";
+  for (int32_t i = 0; i < n; ++i) {
+    const dlc_tensor_info &t = list[i];
+    std::string shape;
+    for (int32_t k = 0; k < t.rank; ++k)
+      shape += (k ? ", " : "") + std::to_string(t.shape[k]);
+    s += fmt::format("{}{{\"name\": {}, \"dtype\": \"{}\", \"shape\": [{}]{}}}",
+                     i ? ", " : "", jsonString(t.name), dtypeName(t.dtype), shape,
+                     params ? fmt::format(", \"trainable\": {}",
+                                          t.trainable ? "true" : "false")
+                            : "");
+  }
+  return s + "]";
+}
+
+int info(const std::string &path, bool json) {
+  dlrt::Model model = dlrt::Model::open(path);
+  const dlc_model_v1 &d = model.descriptor();
+  int64_t trainable = 0, buffers = 0;
+  for (int32_t i = 0; i < d.num_params; ++i)
+    (d.params[i].trainable ? trainable : buffers) +=
+        dlrt_tensor_elements(&d.params[i], 1);
+  uint64_t workspace = d.workspace_size ? d.workspace_size(1) : 0;
+  if (json) {
+    fmt::print("{{\"name\": {}, \"target\": {}, \"abi\": {}, \"inputs\": {}, "
+               "\"targets\": {}, \"outputs\": {}, \"parameters\": {}, "
+               "\"total_params\": {}, \"buffer_elements\": {}, "
+               "\"workspace_bytes_per_batch_1\": {}, \"optimizer\": {}}}\n",
+               jsonString(d.name), jsonString(d.target), d.abi_version,
+               jsonTensors(d.inputs, d.num_inputs, false),
+               jsonTensors(d.targets, d.num_targets, false),
+               jsonTensors(d.outputs, d.num_outputs, false),
+               jsonTensors(d.params, d.num_params, true), trainable, buffers,
+               workspace, jsonString(d.optimizer));
+    return 0;
+  }
+  fmt::print("model: {} (target {}, ABI {})\n", d.name, d.target, d.abi_version);
+  auto list = [](const char *what, const dlc_tensor_info *l, int32_t n) {
+    for (int32_t i = 0; i < n; ++i)
+      fmt::print("{:<8} {:<28} {} {}\n", what, l[i].name, dtypeName(l[i].dtype),
+                 shapeOf(l[i]));
+  };
+  list("input", d.inputs, d.num_inputs);
+  list("target", d.targets, d.num_targets);
+  list("output", d.outputs, d.num_outputs);
+  for (int32_t i = 0; i < d.num_params; ++i)
+    fmt::print("{:<8} {:<28} f32 {}\n", d.params[i].trainable ? "param" : "buffer",
+               d.params[i].name, shapeOf(d.params[i]));
+  fmt::print("total params: {} (buffers: {})\n", trainable, buffers);
+  fmt::print("workspace: {} bytes at batch 1\n", workspace);
+  if (*d.optimizer) {
+    fmt::print("optimizer: {}(", d.optimizer);
+    for (int32_t i = 0; i < d.num_hyper_parameters; ++i)
+      fmt::print("{}{}={}", i ? ", " : "", d.hyper_parameters[i].name,
+                 d.hyper_parameters[i].value);
+    fmt::print(")\n");
+  }
+  return 0;
+}
+
+/// Reads each --input (NAME=file.npy, or file.npz with arrays named after
+/// the inputs) and checks them against the model's inputs.
+std::vector<dlrt::Arrays> readInputs(const dlc_model_v1 &d,
+                                     const std::vector<std::string> &specs,
+                                     std::vector<const void *> &pointers,
+                                     int64_t &batch) {
+  std::vector<dlrt::Arrays> files;
+  std::map<std::string, const dlrt_array *> byName;
+  for (const std::string &spec : specs) {
+    size_t eq = spec.find('=');
+    if (eq == std::string::npos) {
+      files.push_back(dlrt::Arrays::readNpz(spec));
+      for (const dlrt_array &a : files.back())
+        byName[a.name] = &a;
+    } else {
+      files.push_back(dlrt::Arrays::readNpy(spec.substr(eq + 1)));
+      byName[spec.substr(0, eq)] = &files.back()[0];
+    }
+  }
+  batch = -1;
+  for (int32_t i = 0; i < d.num_inputs; ++i) {
+    const dlc_tensor_info &t = d.inputs[i];
+    auto it = byName.find(t.name);
+    if (it == byName.end())
+      throw dlrt::Error(DLRT_ERROR_NAME,
+                        fmt::format("no array for input '{}' {}: pass --input {}=FILE.npy",
+                                    t.name, shapeOf(t), t.name));
+    const dlrt_array &a = *it->second;
+    bool fits = a.rank == t.rank && a.dtype == t.dtype;
+    for (int32_t k = 1; fits && k < t.rank; ++k)
+      fits = a.shape[k] == t.shape[k];
+    if (!fits || a.shape[0] < 1)
+      throw dlrt::Error(DLRT_ERROR_SHAPE,
+                        fmt::format("input '{}' must be {} {}, the array has "
+                                    "rank {} and its dimensions do not fit",
+                                    t.name, dtypeName(t.dtype), shapeOf(t), a.rank));
+    if (batch >= 0 && a.shape[0] != batch)
+      throw dlrt::Error(DLRT_ERROR_SHAPE,
+                        fmt::format("inputs disagree on the batch: {} and {}",
+                                    batch, a.shape[0]));
+    batch = a.shape[0];
+    pointers.push_back(a.data);
+  }
+  return files;
+}
+
+void loadWeights(dlrt::Model &model, const std::string &weights, uint64_t seed) {
+  if (weights.empty())
+    model.init(seed);
+  else
+    model.load(weights);
+}
+
+int predict(const std::string &path, const std::string &weights, uint64_t seed,
+            const std::vector<std::string> &inputs, const std::string &out) {
+  dlrt::Model model = dlrt::Model::open(path);
+  loadWeights(model, weights, seed);
+  const dlc_model_v1 &d = model.descriptor();
+  std::vector<const void *> pointers;
+  int64_t batch = 0;
+  std::vector<dlrt::Arrays> files = readInputs(d, inputs, pointers, batch);
+  std::vector<std::vector<float>> results = model.forward(batch, pointers);
+  std::vector<dlrt_array> arrays(d.num_outputs);
+  for (int32_t i = 0; i < d.num_outputs; ++i) {
+    arrays[i].name = const_cast<char *>(d.outputs[i].name);
+    arrays[i].dtype = DLC_F32;
+    arrays[i].rank = d.outputs[i].rank;
+    for (int32_t k = 0; k < d.outputs[i].rank; ++k)
+      arrays[i].shape[k] = d.outputs[i].shape[k] < 0 ? batch : d.outputs[i].shape[k];
+    arrays[i].data = results[i].data();
+  }
+  dlrt::check(dlrt_npz_write(out.c_str(), arrays.data(), arrays.size()));
+  fmt::print("wrote {} ({} output{}, batch {})\n", out, d.num_outputs,
+             d.num_outputs == 1 ? "" : "s", batch);
+  return 0;
+}
+
+int bench(const std::string &path, const std::string &weights, int64_t batch,
+          int warmup, int iterations) {
+  dlrt::Model model = dlrt::Model::open(path);
+  loadWeights(model, weights, 0);
+  const dlc_model_v1 &d = model.descriptor();
+  if (batch < 1 || iterations < 1)
+    throw dlrt::Error(DLRT_ERROR_ARGUMENT, "--batch and --iters must be >= 1");
+  std::mt19937 rng(0);
+  std::normal_distribution<float> normal;
+  std::vector<std::vector<float>> inputs(d.num_inputs);
+  std::vector<const void *> pointers;
+  for (int32_t i = 0; i < d.num_inputs; ++i) {
+    inputs[i].resize(dlrt_tensor_elements(&d.inputs[i], batch));
+    for (float &v : inputs[i])
+      v = normal(rng);
+    pointers.push_back(inputs[i].data());
+  }
+  std::vector<double> times;
+  for (int i = 0; i < warmup + iterations; ++i) {
+    auto start = std::chrono::steady_clock::now();
+    model.forward(batch, pointers);
+    double ms = std::chrono::duration<double, std::milli>(
+                    std::chrono::steady_clock::now() - start)
+                    .count();
+    if (i >= warmup)
+      times.push_back(ms);
+  }
+  std::sort(times.begin(), times.end());
+  double median = times[times.size() / 2];
+  fmt::print("{{\"model\": {}, \"batch\": {}, \"iterations\": {}, "
+             "\"forward_ms_median\": {:.3f}, \"forward_ms_min\": {:.3f}, "
+             "\"images_per_s\": {:.1f}}}\n",
+             jsonString(d.name), batch, iterations, median, times.front(),
+             batch * 1000.0 / median);
+  return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  CLI::App app{"dlc-run: inspect, run and time a model compiled by dlc"};
+  app.require_subcommand(1);
+
+  std::string model, weights, out = "out.npz";
+  std::vector<std::string> inputs;
+  bool json = false;
+  uint64_t seed = 0;
+  int64_t batch = 1;
+  int warmup = 2, iterations = 10;
+
+  CLI::App *infoCmd = app.add_subcommand(
+      "info", "Inputs, outputs and every parameter with its shape");
+  infoCmd->add_option("model", model, "A model.so from dlc")->required();
+  infoCmd->add_flag("--json", json, "Machine-readable output");
+
+  CLI::App *predictCmd = app.add_subcommand(
+      "predict", "Run inference on arrays and write the outputs to a .npz");
+  predictCmd->add_option("model", model, "A model.so from dlc")->required();
+  predictCmd->add_option("--weights", weights,
+                         "Parameters as safetensors (PyTorch names); default: "
+                         "PyTorch-style initialisation from --seed");
+  predictCmd->add_option("--seed", seed, "Seed of the initialisation");
+  predictCmd->add_option("--input", inputs,
+                         "NAME=array.npy, or a .npz whose arrays are named "
+                         "after the inputs (repeatable)")
+      ->required();
+  predictCmd->add_option("--out", out, "The .npz to write, one array per output")
+      ->capture_default_str();
+
+  CLI::App *benchCmd = app.add_subcommand(
+      "bench", "Time forward on random inputs; prints JSON");
+  benchCmd->add_option("model", model, "A model.so from dlc")->required();
+  benchCmd->add_option("--batch", batch, "Samples per forward")->capture_default_str();
+  benchCmd->add_option("--weights", weights, "Parameters as safetensors");
+  benchCmd->add_option("--warmup", warmup, "Untimed runs first")->capture_default_str();
+  benchCmd->add_option("--iters", iterations, "Timed runs")->capture_default_str();
+
+  CLI11_PARSE(app, argc, argv);
+  try {
+    if (*infoCmd)
+      return info(model, json);
+    if (*predictCmd)
+      return predict(model, weights, seed, inputs, out);
+    return bench(model, weights, batch, warmup, iterations);
+  } catch (const dlrt::Error &e) {
+    fmt::print(stderr, "dlc-run: {}\n", e.what());
+    return 1;
+  }
+}
