@@ -14,12 +14,14 @@ config.test_exec_root = os.path.join(config.dlc_obj_root, "tests", "lit")
 llvm_config.use_default_substitutions()  # FileCheck, not, count
 tools_dir = os.path.join(config.dlc_obj_root, "tools")
 llvm_config.add_tool_substitutions(
-    [ToolSubst("dlc", unresolved="fatal"), ToolSubst("dlc-opt", unresolved="fatal")],
-    [os.path.join(tools_dir, "dlc"), os.path.join(tools_dir, "dlc-opt")])
+    [ToolSubst("dlc", unresolved="fatal"), ToolSubst("dlc-opt", unresolved="fatal"),
+     ToolSubst("dlc-run", unresolved="fatal")],
+    [os.path.join(tools_dir, t) for t in ("dlc", "dlc-opt", "dlc-run")])
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 config.substitutions.append(("%models", os.path.join(config.dlc_src_root, "models")))
 config.substitutions.append(("%e2e", os.path.join(config.dlc_src_root, "tests", "e2e")))
+config.substitutions.append(("%dlc_tools", tools_dir))
 config.substitutions.append(("%dlc_binary", os.path.join(tools_dir, "dlc", "dlc")))
 # Debian's python3, the one that imports python3-torch.
 config.substitutions.append(("%python", config.python))

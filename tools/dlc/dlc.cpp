@@ -116,6 +116,10 @@ static int emitBinary(mlir::ModuleOp module, const dlc::ModelInterface &model) {
 
   // An object: the output itself, or a temporary to link into the .so.
   std::string objectPath = outputPath("o");
+  std::string libraryPath = outputPath("so");
+  llvm::StringRef folder = llvm::sys::path::parent_path(libraryPath);
+  if (emit == Emit::SO && !folder.empty() && !llvm::sys::fs::is_directory(folder))
+    return fail("cannot write '" + libraryPath + "': No such file or directory");
   llvm::SmallString<128> temporary;
   if (emit == Emit::SO) {
     if (std::error_code ec =
@@ -134,7 +138,7 @@ static int emitBinary(mlir::ModuleOp module, const dlc::ModelInterface &model) {
   if (emit == Emit::Obj)
     return 0;
   llvm::LogicalResult linked =
-      dlc::linkSharedLibrary(objectPath, outputPath("so"), error);
+      dlc::linkSharedLibrary(objectPath, libraryPath, error);
   llvm::sys::fs::remove(objectPath);
   return failed(linked) ? fail(error) : 0;
 }
