@@ -22,4 +22,17 @@ def ConvertDLToLinalg : Pass<"convert-dl-to-linalg", "mlir::ModuleOp"> {
                            "::mlir::math::MathDialect"];
 }
 
+def WindowLoopOrder : Pass<"dlc-window-loop-order", "mlir::func::FuncOp"> {
+  let summary = "Put the output's spatial loops innermost in convolutions and pools";
+  let description = [{
+    A named convolution or pooling op iterates (n, f, oh, ow, c, kh, kw):
+    its innermost loop is a reduction over a few kernel taps, which does not
+    vectorise. This pass generalises those ops and interchanges their loops
+    to (n, f, c, kh, kw, oh, ow), so the innermost loop sweeps a contiguous
+    output row, multiplying by one weight: vector loads, FMAs, vector
+    stores, with each output plane kept in cache across the reduction.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 #endif // DLC_CONVERSION_PASSES_TD

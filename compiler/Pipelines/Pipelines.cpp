@@ -44,6 +44,7 @@ void dlc::buildDLToLinalgPipeline(OpPassManager &pm) {
 }
 
 void dlc::buildLinalgToCPUPipeline(OpPassManager &pm) {
+  pm.addNestedPass<func::FuncOp>(dlc::createWindowLoopOrder());
   // Sizes asked of a result (tensor.dim) are asked of its operands instead.
   pm.addPass(memref::createResolveShapedTypeResultDimsPass());
   pm.addPass(createCanonicalizerPass());

@@ -2,7 +2,9 @@
 
 #include "compiler/Target/ModelLibrary.h"
 
+#include "llvm/IR/InstIterator.h"
 #include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Operator.h"
 #include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/TargetParser/SubtargetFeature.h"
 #include "llvm/MC/TargetRegistry.h"
@@ -55,12 +57,26 @@ llvm::LogicalResult dlc::optimizeModule(llvm::Module &module,
   module.setTargetTriple(machine->getTargetTriple().str());
   module.setDataLayout(machine->createDataLayout());
 
+  // Sums may be reassociated and multiply-adds fused, as every fast
+  // convolution library does: LLVM can then vectorise dot products. Results
+  // move by rounding only (no NaN/Inf assumptions are made).
+  for (llvm::Function &fn : module)
+    for (llvm::Instruction &inst : llvm::instructions(fn))
+      if (llvm::isa<llvm::FPMathOperator>(inst)) {
+        inst.setHasAllowReassoc(true);
+        inst.setHasAllowContract(true);
+      }
+
   // The standard O3 pipeline: inlining, loop vectorisation, SLP.
   llvm::LoopAnalysisManager lam;
   llvm::FunctionAnalysisManager fam;
   llvm::CGSCCAnalysisManager cgam;
   llvm::ModuleAnalysisManager mam;
-  llvm::PassBuilder builder(machine.get());
+  // No unrolling before vectorisation: LLVM would fully unroll a short
+  // output row and then vectorise across rows with gathers.
+  llvm::PipelineTuningOptions tuning;
+  tuning.LoopUnrolling = false;
+  llvm::PassBuilder builder(machine.get(), tuning);
   builder.registerModuleAnalyses(mam);
   builder.registerCGSCCAnalyses(cgam);
   builder.registerFunctionAnalyses(fam);

@@ -1,0 +1,87 @@
+//===- Im2Col.cpp - Small convolutions as im2col + a contraction ----------===//
+//
+// For a small output (short rows) the direct loop order leaves too little
+// work in the innermost loop. Then the input patches are copied out once
+// (im2col, [N, C*KH*KW, OH*OW]) and the convolution becomes a contraction
+// with the weight [F, C*KH*KW], iterated (n, f, k, p): the innermost loop
+// runs over all OH*OW pixels with one weight. Unlike upstream's
+// rewriteInIm2Col this keeps the batch dynamic.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Conversion/LinalgToCPU/Im2Col.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+
+FailureOr<Value> dlc::convolveByIm2Col(RewriterBase &b,
+                                       linalg::Conv2DNchwFchwOp conv) {
+  Location loc = conv.getLoc();
+  Value input = conv.getDpsInputs()[0], weight = conv.getDpsInputs()[1];
+  Value init = conv.getDpsInits()[0];
+  auto it = cast<RankedTensorType>(input.getType());
+  auto wt = cast<RankedTensorType>(weight.getType());
+  auto ot = cast<RankedTensorType>(init.getType());
+  if (!wt.hasStaticShape() || ShapedType::isDynamic(it.getDimSize(1)))
+    return failure();
+  int64_t c = wt.getDimSize(1), kh = wt.getDimSize(2), kw = wt.getDimSize(3);
+  int64_t f = ot.getDimSize(1), oh = ot.getDimSize(2), ow = ot.getDimSize(3);
+  auto strides = llvm::to_vector(conv.getStrides().getValues<int64_t>());
+  auto dilations = llvm::to_vector(conv.getDilations().getValues<int64_t>());
+  MLIRContext *ctx = b.getContext();
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  Type f32 = it.getElementType();
+  SmallVector<Value> batch;
+  if (it.isDynamicDim(0))
+    batch.push_back(b.create<tensor::DimOp>(loc, input, 0));
+
+  // patches[n, c, i, j, y, x] = input[n, c, y*s + i*d, x*s + j*d]
+  auto patchType =
+      RankedTensorType::get({it.getDimSize(0), c, kh, kw, oh, ow}, f32);
+  Value empty = b.create<tensor::EmptyOp>(loc, patchType, batch);
+  SmallVector<AffineMap> copyMaps = {
+      AffineMap::get(6, 0,
+                     {d(0), d(1), d(4) * strides[0] + d(2) * dilations[0],
+                      d(5) * strides[1] + d(3) * dilations[1]},
+                     ctx),
+      AffineMap::getMultiDimIdentityMap(6, ctx)};
+  Value patches =
+      b.create<linalg::GenericOp>(
+           loc, patchType, input, empty, copyMaps,
+           SmallVector<utils::IteratorType>(6, utils::IteratorType::parallel),
+           [](OpBuilder &nb, Location nloc, ValueRange args) {
+             nb.create<linalg::YieldOp>(nloc, args[0]);
+           })
+          .getResult(0);
+  auto colType =
+      RankedTensorType::get({it.getDimSize(0), c * kh * kw, oh * ow}, f32);
+  Value col = b.create<tensor::CollapseShapeOp>(
+      loc, colType, patches,
+      SmallVector<ReassociationIndices>{{0}, {1, 2, 3}, {4, 5}});
+  Value w2 = b.create<tensor::CollapseShapeOp>(
+      loc, RankedTensorType::get({f, c * kh * kw}, f32), weight,
+      SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
+  SmallVector<ReassociationIndices> pixels = {{0}, {1}, {2, 3}};
+  auto flatType = RankedTensorType::get({ot.getDimSize(0), f, oh * ow}, f32);
+  Value acc = b.create<tensor::CollapseShapeOp>(loc, flatType, init, pixels);
+
+  // out[n, f, p] += w[f, k] * col[n, k, p], loops (n, f, k, p).
+  SmallVector<AffineMap> maps = {AffineMap::get(4, 0, {d(1), d(2)}, ctx),
+                                 AffineMap::get(4, 0, {d(0), d(2), d(3)}, ctx),
+                                 AffineMap::get(4, 0, {d(0), d(1), d(3)}, ctx)};
+  SmallVector<utils::IteratorType> iterators = {
+      utils::IteratorType::parallel, utils::IteratorType::parallel,
+      utils::IteratorType::reduction, utils::IteratorType::parallel};
+  Value out =
+      b.create<linalg::GenericOp>(
+           loc, flatType, ValueRange{w2, col}, acc, maps, iterators,
+           [](OpBuilder &nb, Location nloc, ValueRange args) {
+             Value m = nb.create<arith::MulFOp>(nloc, args[0], args[1]);
+             nb.create<linalg::YieldOp>(
+                 nloc, nb.create<arith::AddFOp>(nloc, args[2], m).getResult());
+           })
+          .getResult(0);
+  return b.create<tensor::ExpandShapeOp>(loc, ot, out, pixels).getResult();
+}
