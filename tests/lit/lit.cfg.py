@@ -22,6 +22,8 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 config.substitutions.append(("%models", os.path.join(config.dlc_src_root, "models")))
 config.substitutions.append(("%e2e", os.path.join(config.dlc_src_root, "tests", "e2e")))
 config.substitutions.append(("%dlc_tools", tools_dir))
+config.substitutions.append(("%dlc_build", config.dlc_obj_root))
+config.substitutions.append(("%dlc_src", config.dlc_src_root))
 config.substitutions.append(("%dlc_binary", os.path.join(tools_dir, "dlc", "dlc")))
 # Debian's python3, the one that imports python3-torch.
 config.substitutions.append(("%python", config.python))
