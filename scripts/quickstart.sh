@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# A fresh machine to a compiled network: set up, build, then compile the
-# bundled LeNet-5 and show its layers and its dl IR.
+# A fresh machine to a running model: set up, build, then compile the
+# bundled LeNet-5 to a shared library, show its layers, and run it with
+# dlc-run (seeded PyTorch-style initialisation, a batch of 4 images).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-scripts/build.sh dlc
+scripts/build.sh dlc dlc-run
 build=${DLC_BUILD_DIR:-build}
 "$build/tools/dlc/dlc" models/lenet5.net --emit=summary
-"$build/tools/dlc/dlc" models/lenet5.net --emit=dl -o "$build/lenet5.mlir"
-echo "quickstart: wrote $build/lenet5.mlir (@forward and @loss in the dl dialect)"
+"$build/tools/dlc/dlc" models/lenet5.net -o "$build/lenet5.so"
+"$build/tools/dlc-run/dlc-run" info "$build/lenet5.so"
+/usr/bin/python3 -c "import numpy as np; np.save('$build/images.npy', np.random.default_rng(0).standard_normal((4, 1, 28, 28)).astype(np.float32))"
+"$build/tools/dlc-run/dlc-run" predict "$build/lenet5.so" --input image="$build/images.npy" --out "$build/logits.npz"
+"$build/tools/dlc-run/dlc-run" bench "$build/lenet5.so" --batch 64
+echo "quickstart: $build/lenet5.so runs; its logits are in $build/logits.npz"

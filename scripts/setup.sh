@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   cmake ninja-build lld ccache g++ python3
   llvm-19-dev libmlir-19-dev mlir-19-tools llvm-19-tools   # LLVM/MLIR 19, lit, FileCheck
-  libfmt-dev libgtest-dev nlohmann-json3-dev libcli11-dev
+  libfmt-dev libgtest-dev nlohmann-json3-dev libcli11-dev zlib1g-dev
   python3-numpy python3-torch python3-torchvision python3-sklearn  # the numerical reference
 )
 
