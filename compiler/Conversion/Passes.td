@@ -31,8 +31,25 @@ def WindowLoopOrder : Pass<"dlc-window-loop-order", "mlir::func::FuncOp"> {
     to (n, f, c, kh, kw, oh, ow), so the innermost loop sweeps a contiguous
     output row, multiplying by one weight: vector loads, FMAs, vector
     stores, with each output plane kept in cache across the reduction.
+    Convolutions with short rows instead become im2col and a contraction
+    tiled into 4-channel x 16/32-pixel register blocks, each vectorised.
   }];
-  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
+def HoistAccumulators : Pass<"dlc-hoist-accumulators", "mlir::func::FuncOp"> {
+  let summary = "Keep vector accumulators in registers across reduction loops";
+  let description = [{
+    After bufferisation, a register-blocked tile reads and writes its
+    accumulator in every iteration of the reduction loop. This hoists those
+    transfers out of the loop (linalg's hoistRedundantVectorTransfers), so
+    the accumulator is a loop-carried vector: one load and one store per
+    tile instead of one per step.
+  }];
+  let dependentDialects = ["::mlir::vector::VectorDialect"];
 }
 
 #endif // DLC_CONVERSION_PASSES_TD

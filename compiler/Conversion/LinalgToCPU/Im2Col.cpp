@@ -12,9 +12,39 @@
 #include "compiler/Conversion/LinalgToCPU/Im2Col.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 using namespace mlir;
+
+/// Register blocking: tiles of 4 output channels x TP pixels, the
+/// reduction loop innermost, each tile's body vectorised, so that after
+/// bufferisation the accumulator tile can live in registers across k
+/// (hoisted by dlc-hoist-accumulators). Leaves the op as it is when the
+/// sizes do not divide evenly.
+static constexpr int64_t kChannels = 4;
+
+static Value blockRegisters(RewriterBase &b, linalg::GenericOp op,
+                            int64_t channels, int64_t pixels) {
+  int64_t tp = pixels % 32 == 0 ? 32 : pixels % 16 == 0 ? 16 : 0;
+  if (channels % kChannels != 0 || tp == 0)
+    return op.getResult(0);
+  scf::SCFTilingOptions options;
+  options.setTileSizes({b.getIndexAttr(1), b.getIndexAttr(kChannels), b.getIndexAttr(1),
+                        b.getIndexAttr(tp)});
+  options.setInterchange({0, 1, 3, 2}); // loops n, f, p, k
+  b.setInsertionPoint(op);
+  FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
+      b, cast<TilingInterface>(op.getOperation()), options);
+  if (failed(tiled))
+    return op.getResult(0);
+  b.replaceOp(op, tiled->replacements);
+  for (Operation *tile : tiled->tiledOps)
+    (void)linalg::vectorize(b, tile);
+  b.setInsertionPointAfterValue(tiled->replacements.front());
+  return tiled->replacements.front();
+}
 
 FailureOr<Value> dlc::convolveByIm2Col(RewriterBase &b,
                                        linalg::Conv2DNchwFchwOp conv) {
@@ -74,14 +104,14 @@ FailureOr<Value> dlc::convolveByIm2Col(RewriterBase &b,
   SmallVector<utils::IteratorType> iterators = {
       utils::IteratorType::parallel, utils::IteratorType::parallel,
       utils::IteratorType::reduction, utils::IteratorType::parallel};
-  Value out =
+  auto contraction =
       b.create<linalg::GenericOp>(
            loc, flatType, ValueRange{w2, col}, acc, maps, iterators,
            [](OpBuilder &nb, Location nloc, ValueRange args) {
              Value m = nb.create<arith::MulFOp>(nloc, args[0], args[1]);
              nb.create<linalg::YieldOp>(
                  nloc, nb.create<arith::AddFOp>(nloc, args[2], m).getResult());
-           })
-          .getResult(0);
+           });
+  Value out = blockRegisters(b, contraction, f, oh * ow);
   return b.create<tensor::ExpandShapeOp>(loc, ot, out, pixels).getResult();
 }

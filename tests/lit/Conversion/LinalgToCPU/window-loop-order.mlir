@@ -14,21 +14,42 @@ func.func @long_rows(%x: tensor<?x8x66x66xf32>, %w: tensor<16x8x3x3xf32>, %o: te
 
 // -----
 // Tests that a convolution with short rows becomes im2col (a copy of the
-// strided patches into [N, C*KH*KW, OH*OW]) and a contraction with loops
-// (n, f, k, p): all the output pixels innermost. The batch stays dynamic.
+// strided patches into [N, C*KH*KW, OH*OW]) and a contraction tiled into
+// register blocks of 4 channels x 32 pixels, loops (n, f, p, k) with the
+// reduction k innermost and each step vectorised. The batch stays dynamic.
 // CHECK-DAG: #[[PATCH:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d4 * 2 + d2, d5 * 2 + d3)>
-// CHECK-DAG: #[[WK:.*]] = affine_map<(d0, d1, d2, d3) -> (d1, d2)>
-// CHECK-DAG: #[[COL:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d2, d3)>
-// CHECK-DAG: #[[ACC:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d3)>
 // CHECK-LABEL: func.func @short_rows
 func.func @short_rows(%x: tensor<?x8x17x17xf32>, %w: tensor<16x8x3x3xf32>, %o: tensor<?x16x8x8xf32>) -> tensor<?x16x8x8xf32> {
   // CHECK: %[[P:.*]] = linalg.generic {indexing_maps = [#[[PATCH]], {{.*}}]{{.*}} outs(%{{.*}} : tensor<?x8x3x3x8x8xf32>)
   // CHECK: %[[C:.*]] = tensor.collapse_shape %[[P]] {{\[}}[0], [1, 2, 3], [4, 5]] : tensor<?x8x3x3x8x8xf32> into tensor<?x72x64xf32>
   // CHECK: %[[WF:.*]] = tensor.collapse_shape %{{.*}} {{\[}}[0], [1, 2, 3]] : tensor<16x8x3x3xf32> into tensor<16x72xf32>
-  // CHECK: %[[R:.*]] = linalg.generic {indexing_maps = [#[[WK]], #[[COL]], #[[ACC]]], iterator_types = ["parallel", "parallel", "reduction", "parallel"]} ins(%[[WF]], %[[C]] : tensor<16x72xf32>, tensor<?x72x64xf32>)
-  // CHECK: tensor.expand_shape %[[R]] {{\[}}[0], [1], [2, 3]] {{.*}} : tensor<?x16x64xf32> into tensor<?x16x8x8xf32>
+  // CHECK: %[[N:.*]] = scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args
+  // CHECK: %[[C4:.*]] = arith.constant 4 : index
+  // CHECK: scf.for %[[F:.*]] = %{{.*}} to %{{.*}} step %[[C4]] iter_args
+  // CHECK: %[[C32:.*]] = arith.constant 32 : index
+  // CHECK: scf.for %[[PX:.*]] = %{{.*}} to %{{.*}} step %[[C32]] iter_args
+  // CHECK: %[[C72:.*]] = arith.constant 72 : index
+  // CHECK: scf.for %[[K:.*]] = %{{.*}} to %[[C72]] step %{{.*}} iter_args
+  // CHECK: %[[WS:.*]] = tensor.extract_slice %[[WF]][%[[F]], %[[K]]] [4, 1] [1, 1]
+  // CHECK: %[[CS:.*]] = tensor.extract_slice %[[C]][%{{.*}}, %[[K]], %[[PX]]] [1, 1, 32] [1, 1, 1]
+  // CHECK: %[[ACC:.*]] = vector.transfer_read %{{.*}} : tensor<1x4x32xf32>, vector<1x4x32xf32>
+  // CHECK: %[[M:.*]] = arith.mulf %{{.*}}, %{{.*}} : vector<1x4x1x32xf32>
+  // CHECK: %[[S:.*]] = vector.multi_reduction <add>, %[[M]], %[[ACC]] [2] : vector<1x4x1x32xf32> to vector<1x4x32xf32>
+  // CHECK: vector.transfer_write %[[S]]
+  // CHECK: tensor.expand_shape %{{.*}} {{\[}}[0], [1], [2, 3]] {{.*}} : tensor<?x16x64xf32> into tensor<?x16x8x8xf32>
   %0 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%x, %w : tensor<?x8x17x17xf32>, tensor<16x8x3x3xf32>) outs(%o : tensor<?x16x8x8xf32>) -> tensor<?x16x8x8xf32>
   return %0 : tensor<?x16x8x8xf32>
+}
+
+// -----
+// Tests that a contraction whose channels are not a multiple of 4 keeps
+// the plain (n, f, k, p) loop order instead of register blocks.
+// CHECK-LABEL: func.func @odd_channels
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction", "parallel"]
+// CHECK-NOT: scf.for
+func.func @odd_channels(%x: tensor<?x8x10x10xf32>, %w: tensor<6x8x3x3xf32>, %o: tensor<?x6x8x8xf32>) -> tensor<?x6x8x8xf32> {
+  %0 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<?x8x10x10xf32>, tensor<6x8x3x3xf32>) outs(%o : tensor<?x6x8x8xf32>) -> tensor<?x6x8x8xf32>
+  return %0 : tensor<?x6x8x8xf32>
 }
 
 // -----
