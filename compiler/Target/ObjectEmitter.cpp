@@ -67,6 +67,12 @@ llvm::LogicalResult dlc::optimizeModule(llvm::Module &module,
         inst.setHasAllowContract(true);
       }
 
+  // Full-width vectors where the CPU has AVX-512 (LLVM prefers 256 bits).
+  if (machine->getTargetFeatureString().contains("+avx512f"))
+    for (llvm::Function &fn : module)
+      if (!fn.isDeclaration())
+        fn.addFnAttr("prefer-vector-width", "512");
+
   // The standard O3 pipeline: inlining, loop vectorisation, SLP.
   llvm::LoopAnalysisManager lam;
   llvm::FunctionAnalysisManager fam;
