@@ -32,7 +32,8 @@ def WindowLoopOrder : Pass<"dlc-window-loop-order", "mlir::func::FuncOp"> {
     output row, multiplying by one weight: vector loads, FMAs, vector
     stores, with each output plane kept in cache across the reduction.
     Convolutions with short rows instead become im2col and a contraction
-    tiled into 4-channel x 16/32-pixel register blocks, each vectorised.
+    tiled into register blocks of 4 (or 2) channels x 32 (or 16) pixels,
+    each vectorised.
   }];
   let dependentDialects = ["::mlir::linalg::LinalgDialect",
                            "::mlir::scf::SCFDialect",

@@ -18,20 +18,20 @@
 
 using namespace mlir;
 
-/// Register blocking: tiles of 4 output channels x TP pixels, the
+/// Register blocking: tiles of 4 output channels x 32 pixels, the
 /// reduction loop innermost, each tile's body vectorised, so that after
 /// bufferisation the accumulator tile can live in registers across k
 /// (hoisted by dlc-hoist-accumulators). Leaves the op as it is when the
 /// sizes do not divide evenly.
-static constexpr int64_t kChannels = 4;
-
 static Value blockRegisters(RewriterBase &b, linalg::GenericOp op,
                             int64_t channels, int64_t pixels) {
+  // 4 (or 2) channels x 32 (or 16) pixels: whole vectors, no spills.
+  int64_t tf = channels % 4 == 0 ? 4 : channels % 2 == 0 ? 2 : 0;
   int64_t tp = pixels % 32 == 0 ? 32 : pixels % 16 == 0 ? 16 : 0;
-  if (channels % kChannels != 0 || tp == 0)
+  if (tf == 0 || tp == 0)
     return op.getResult(0);
   scf::SCFTilingOptions options;
-  options.setTileSizes({b.getIndexAttr(1), b.getIndexAttr(kChannels), b.getIndexAttr(1),
+  options.setTileSizes({b.getIndexAttr(1), b.getIndexAttr(tf), b.getIndexAttr(1),
                         b.getIndexAttr(tp)});
   options.setInterchange({0, 1, 3, 2}); // loops n, f, p, k
   b.setInsertionPoint(op);
