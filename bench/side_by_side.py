@@ -4,7 +4,7 @@ with the ratio (the machine is shared and noisy: only ratios travel).
 usage: side_by_side.py [--build BUILD] [--threads 2] [MODEL:BATCH ...]
 default models: mlp:256 lenet5:256 resnet18_cifar:32 unet:1
 PyTorch is whatever /usr/bin/python3 imports (Debian's 1.13 unless a newer
-one is installed); it runs with --threads threads, dlc with one.
+one is installed); both run with --threads threads (dlc splits the batch).
 """
 import argparse, json, os, subprocess, sys, time
 
@@ -46,7 +46,8 @@ def main():
         subprocess.run([os.path.join(a.build, "tools", "dlc", "dlc"),
                         os.path.join(HERE, "..", "models", name + ".net"), "-o", so], check=True)
         out = subprocess.run([os.path.join(a.build, "tools", "dlc-run", "dlc-run"), "bench", so,
-                              "--batch", batch, "--iters", str(a.iters), "--warmup", "1"],
+                              "--batch", batch, "--iters", str(a.iters), "--warmup", "1",
+                              "--threads", str(a.threads)],
                              check=True, capture_output=True, text=True).stdout
         ours = json.loads(out)["forward_ms_median"]
         info = json.loads(subprocess.run([os.path.join(a.build, "tools", "dlc-run", "dlc-run"),
@@ -55,7 +56,7 @@ def main():
         shape = [int(batch)] + info["inputs"][0]["shape"][1:]
         theirs = torch_ms(name, shape, a.threads, a.iters)
         print(f"{name:<16}{batch:>6}{ours:>11.2f}{theirs:>11.2f}{theirs / ours:>11.2f}", flush=True)
-    print(f"torch {torch.__version__} with {a.threads} threads; dlc single-threaded")
+    print(f"torch {torch.__version__}; {a.threads} threads each")
 
 
 if __name__ == "__main__":

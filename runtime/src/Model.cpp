@@ -7,6 +7,7 @@
 #include <cmath>
 #include <dlfcn.h>
 #include <memory>
+#include <thread>
 
 using namespace dlrt;
 
@@ -172,12 +173,47 @@ dlrt_status dlrt_model_forward(dlrt_model *model, int64_t batch,
   std::vector<void *> params;
   for (std::vector<float> &p : model->params)
     params.push_back(p.data());
-  uint64_t bytes = d->workspace_size ? d->workspace_size(batch) : 0;
-  std::vector<uint8_t> workspace(bytes);
-  int32_t rc = d->forward(batch, const_cast<void *const *>(inputs),
-                          params.data(), outputs,
-                          bytes ? workspace.data() : nullptr);
-  if (rc != 0)
-    return fail(DLRT_ERROR_MODEL, "model '{}' failed with code {}", d->name, rc);
+
+  // Split the batch into contiguous parts, one per thread.
+  int64_t parts = model->threads > 0 ? model->threads
+                                     : std::max(1u, std::thread::hardware_concurrency());
+  parts = std::min<int64_t>(parts, batch);
+  int64_t step = (batch + parts - 1) / parts;
+  std::vector<int32_t> codes(parts, 0);
+  auto run = [&](int64_t part) {
+    int64_t first = part * step, count = std::min(step, batch - first);
+    if (count <= 0)
+      return;
+    auto offset = [&](const dlc_tensor_info &t, const void *base) {
+      int64_t bytes = dlrt_tensor_elements(&t, 1) * 4; // f32 and i32
+      return static_cast<char *>(const_cast<void *>(base)) + first * bytes;
+    };
+    std::vector<void *> in, out;
+    for (int32_t i = 0; i < d->num_inputs; ++i)
+      in.push_back(offset(d->inputs[i], inputs[i]));
+    for (int32_t i = 0; i < d->num_outputs; ++i)
+      out.push_back(offset(d->outputs[i], outputs[i]));
+    uint64_t bytes = d->workspace_size ? d->workspace_size(count) : 0;
+    std::vector<uint8_t> workspace(bytes);
+    codes[part] = d->forward(count, in.data(), params.data(), out.data(),
+                             bytes ? workspace.data() : nullptr);
+  };
+  std::vector<std::thread> pool;
+  for (int64_t part = 1; part < parts; ++part)
+    pool.emplace_back(run, part);
+  run(0);
+  for (std::thread &t : pool)
+    t.join();
+  for (int32_t rc : codes)
+    if (rc != 0)
+      return fail(DLRT_ERROR_MODEL, "model '{}' failed with code {}", d->name, rc);
+  return ok();
+}
+
+dlrt_status dlrt_model_set_threads(dlrt_model *model, int32_t threads) {
+  if (!model || threads < 0)
+    return fail(DLRT_ERROR_ARGUMENT,
+                "dlrt_model_set_threads: a model and threads >= 0 are required");
+  model->threads = threads;
   return ok();
 }

@@ -15,6 +15,7 @@ struct dlrt_model {
   /// One buffer per descriptor parameter, in order (runtime-owned).
   std::vector<std::vector<float>> params;
   std::unordered_map<std::string, size_t> index;
+  int32_t threads = 0; ///< 0: one per processor.
 
   ~dlrt_model();
 };

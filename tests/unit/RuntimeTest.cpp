@@ -168,6 +168,22 @@ TEST(Model, ForwardChecksItsArguments) {
     EXPECT_FLOAT_EQ(one[i], three[20 + i]);
 }
 
+TEST(Model, ThreadsSplitTheBatchWithoutChangingResults) {
+  dlrt::Model m = dlrt::Model::open(DLRT_TEST_OPMIX);
+  m.init(3);
+  std::vector<float> x(7 * 4 * 12 * 12);
+  for (size_t i = 0; i < x.size(); ++i)
+    x[i] = std::sin(float(i));
+  m.setThreads(1);
+  std::vector<std::vector<float>> one = m.forward(7, {x.data()});
+  m.setThreads(3); // parts of 3, 3 and 1 samples
+  EXPECT_EQ(m.forward(7, {x.data()}), one);
+  m.setThreads(16); // more threads than samples
+  EXPECT_EQ(m.forward(7, {x.data()}), one);
+  EXPECT_EQ(dlrt_model_set_threads(nullptr, 2), DLRT_ERROR_ARGUMENT);
+  EXPECT_THROW(m.setThreads(-1), dlrt::Error);
+}
+
 TEST(Weights, SaveLoadRoundTripIsAtomic) {
   dlrt::Model m = dlrt::Model::open(DLRT_TEST_OPMIX);
   m.init(1);

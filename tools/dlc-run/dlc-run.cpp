@@ -16,6 +16,7 @@
 #include <cstring>
 #include <map>
 #include <random>
+#include <thread>
 
 namespace {
 
@@ -150,8 +151,10 @@ void loadWeights(dlrt::Model &model, const std::string &weights, uint64_t seed) 
 }
 
 int predict(const std::string &path, const std::string &weights, uint64_t seed,
-            const std::vector<std::string> &inputs, const std::string &out) {
+            const std::vector<std::string> &inputs, const std::string &out,
+            int threads) {
   dlrt::Model model = dlrt::Model::open(path);
+  model.setThreads(threads);
   loadWeights(model, weights, seed);
   const dlc_model_v1 &d = model.descriptor();
   std::vector<const void *> pointers;
@@ -174,8 +177,9 @@ int predict(const std::string &path, const std::string &weights, uint64_t seed,
 }
 
 int bench(const std::string &path, const std::string &weights, int64_t batch,
-          int warmup, int iterations) {
+          int warmup, int iterations, int threads) {
   dlrt::Model model = dlrt::Model::open(path);
+  model.setThreads(threads);
   loadWeights(model, weights, 0);
   const dlc_model_v1 &d = model.descriptor();
   if (batch < 1 || iterations < 1)
@@ -203,10 +207,11 @@ int bench(const std::string &path, const std::string &weights, int64_t batch,
   std::sort(times.begin(), times.end());
   double median = times[times.size() / 2];
   fmt::print("{{\"model\": {}, \"batch\": {}, \"iterations\": {}, "
-             "\"forward_ms_median\": {:.3f}, \"forward_ms_min\": {:.3f}, "
-             "\"images_per_s\": {:.1f}}}\n",
-             jsonString(d.name), batch, iterations, median, times.front(),
-             batch * 1000.0 / median);
+             "\"threads\": {}, \"forward_ms_median\": {:.3f}, "
+             "\"forward_ms_min\": {:.3f}, \"images_per_s\": {:.1f}}}\n",
+             jsonString(d.name), batch, iterations,
+             threads ? threads : int(std::thread::hardware_concurrency()), median,
+             times.front(), batch * 1000.0 / median);
   return 0;
 }
 
@@ -221,7 +226,7 @@ int main(int argc, char **argv) {
   bool json = false;
   uint64_t seed = 0;
   int64_t batch = 1;
-  int warmup = 2, iterations = 10;
+  int warmup = 2, iterations = 10, threads = 0;
 
   CLI::App *infoCmd = app.add_subcommand(
       "info", "Inputs, outputs and every parameter with its shape");
@@ -241,6 +246,8 @@ int main(int argc, char **argv) {
       ->required();
   predictCmd->add_option("--out", out, "The .npz to write, one array per output")
       ->capture_default_str();
+  predictCmd->add_option("--threads", threads,
+                         "Threads splitting the batch (0: one per processor)");
 
   CLI::App *benchCmd = app.add_subcommand(
       "bench", "Time forward on random inputs; prints JSON");
@@ -249,14 +256,16 @@ int main(int argc, char **argv) {
   benchCmd->add_option("--weights", weights, "Parameters as safetensors");
   benchCmd->add_option("--warmup", warmup, "Untimed runs first")->capture_default_str();
   benchCmd->add_option("--iters", iterations, "Timed runs")->capture_default_str();
+  benchCmd->add_option("--threads", threads,
+                       "Threads splitting the batch (0: one per processor)");
 
   CLI11_PARSE(app, argc, argv);
   try {
     if (*infoCmd)
       return info(model, json);
     if (*predictCmd)
-      return predict(model, weights, seed, inputs, out);
-    return bench(model, weights, batch, warmup, iterations);
+      return predict(model, weights, seed, inputs, out, threads);
+    return bench(model, weights, batch, warmup, iterations, threads);
   } catch (const dlrt::Error &e) {
     fmt::print(stderr, "dlc-run: {}\n", e.what());
     return 1;

@@ -78,6 +78,11 @@ DLRT_API dlrt_status dlrt_model_save(const dlrt_model *model, const char *path);
 /* Elements of the descriptor tensor `info` for `batch` samples. */
 DLRT_API int64_t dlrt_tensor_elements(const dlc_tensor_info *info, int64_t batch);
 
+/* Threads for forward: the batch is split into that many contiguous parts
+ * run at once (inference treats samples independently, so results do not
+ * change). 0, the default, means one per processor. */
+DLRT_API dlrt_status dlrt_model_set_threads(dlrt_model *model, int32_t threads);
+
 /* Runs inference on `batch` samples. inputs[i] (caller-owned, read) holds
  * dlrt_tensor_elements(&inputs[i], batch) values of the descriptor's i-th
  * input; outputs[i] (caller-owned, written) room for the i-th output. */

@@ -53,6 +53,10 @@ public:
     return *dlrt_model_descriptor(handle.get());
   }
   void init(uint64_t seed) { check(dlrt_model_init(handle.get(), seed)); }
+  /// Threads for forward (0: one per processor).
+  void setThreads(int32_t threads) {
+    check(dlrt_model_set_threads(handle.get(), threads));
+  }
   void load(const std::string &path) {
     check(dlrt_model_load(handle.get(), path.c_str()));
   }
