@@ -31,6 +31,9 @@ def WindowLoopOrder : Pass<"dlc-window-loop-order", "mlir::func::FuncOp"> {
     to (n, f, c, kh, kw, oh, ow), so the innermost loop sweeps a contiguous
     output row, multiplying by one weight: vector loads, FMAs, vector
     stores, with each output plane kept in cache across the reduction.
+    Stride-1 convolutions with long rows are tiled into register blocks of
+    4 (or 2) channels x 32 (or 16) pixels of a row, the (c, kh, kw) loops
+    innermost and each step vectorised on rank-reduced slices.
     Convolutions with short rows instead become im2col and a contraction
     tiled into register blocks of 4 (or 2) channels x 32 (or 16) pixels,
     each vectorised.

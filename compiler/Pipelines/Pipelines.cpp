@@ -61,6 +61,11 @@ void dlc::buildLinalgToCPUPipeline(OpPassManager &pm) {
   bufferization::BufferDeallocationPipelineOptions dealloc;
   bufferization::buildBufferDeallocationPipeline(pm, dealloc);
   pm.addPass(createCanonicalizerPass());
+  // Identical views merge, so copies of a view onto itself fold away and the
+  // accumulators of register blocks can leave their reduction loops.
+  pm.addPass(createCSEPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createLoopInvariantCodeMotionPass());
   pm.addNestedPass<func::FuncOp>(dlc::createHoistAccumulators());
 
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());

@@ -6,6 +6,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/IR/PatternMatch.h"
 
 namespace dlc {
@@ -27,6 +28,52 @@ bool slidesWindow(linalg::LinalgOp op) {
 /// Rows shorter than this leave the direct order too little to vectorise.
 constexpr int64_t kShortRow = 32;
 
+/// A stride-1 convolution with long rows, register-blocked: tiles of 4 (or
+/// 2) output channels x 32 (or 16) pixels of one output row, the loops over
+/// (c, kh, kw) innermost. With the unit dimensions of a tile dropped, each
+/// step reads one contiguous input row segment and is vectorised; the
+/// accumulator tile is hoisted out of the reduction loops after
+/// bufferisation. Fails, changing nothing, for other shapes.
+LogicalResult blockDirectConvolution(RewriterBase &b,
+                                     linalg::Conv2DNchwFchwOp conv) {
+  auto type = cast<ShapedType>(conv->getResult(0).getType());
+  int64_t f = type.getDimSize(1), ow = type.getDimSize(3);
+  int64_t tf = f % 4 == 0 ? 4 : f % 2 == 0 ? 2 : 0;
+  int64_t tp = ow % 32 == 0 ? 32 : ow % 16 == 0 ? 16 : 0;
+  bool unitStride = llvm::all_of(conv.getStrides().getValues<int64_t>(),
+                                 [](int64_t s) { return s == 1; });
+  if (!tf || !tp || !unitStride)
+    return failure();
+  FailureOr<linalg::GenericOp> generic = linalg::generalizeNamedOp(b, conv);
+  if (failed(generic))
+    return failure();
+  // Loops (n, f, oh, ow, c, kh, kw): reductions already innermost.
+  scf::SCFTilingOptions options;
+  options.setTileSizes({b.getIndexAttr(1), b.getIndexAttr(tf), b.getIndexAttr(1),
+                        b.getIndexAttr(tp), b.getIndexAttr(1), b.getIndexAttr(1),
+                        b.getIndexAttr(1)});
+  FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
+      b, cast<TilingInterface>(generic->getOperation()), options);
+  if (failed(tiled))
+    return failure();
+  b.replaceOp(*generic, tiled->replacements);
+  // Rank-reducing slices, not reshapes: they bufferise to views of the
+  // original buffers, where a reshape of a strided view would be a copy.
+  linalg::ControlDropUnitDims dropUnits;
+  dropUnits.rankReductionStrategy =
+      linalg::ControlDropUnitDims::RankReductionStrategy::ExtractInsertSlice;
+  for (Operation *tile : tiled->tiledOps) {
+    Block *body = tile->getBlock();
+    b.setInsertionPoint(tile);
+    if (failed(linalg::dropUnitDims(b, cast<linalg::GenericOp>(tile), dropUnits)))
+      continue;
+    for (linalg::GenericOp step :
+         llvm::make_early_inc_range(body->getOps<linalg::GenericOp>()))
+      (void)linalg::vectorize(b, step);
+  }
+  return success();
+}
+
 struct WindowLoopOrder : dlc::impl::WindowLoopOrderBase<WindowLoopOrder> {
   void runOnOperation() override {
     SmallVector<linalg::LinalgOp> ops;
@@ -46,6 +93,8 @@ struct WindowLoopOrder : dlc::impl::WindowLoopOrderBase<WindowLoopOrder> {
           continue;
         }
       }
+      if (conv && succeeded(blockDirectConvolution(rewriter, conv)))
+        continue;
       FailureOr<linalg::GenericOp> generic =
           linalg::generalizeNamedOp(rewriter, op);
       if (failed(generic))

@@ -1,13 +1,38 @@
 // RUN: dlc-opt %s -dlc-window-loop-order -split-input-file | FileCheck %s
 
-// Tests that a convolution with long output rows becomes a generic whose
-// loops are (n, f, c, kh, kw, oh, ow): the output row innermost.
-// CHECK-DAG: #[[IN:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d2, d5 + d3, d6 + d4)>
+// Tests that a strided convolution with long output rows becomes a generic
+// whose loops are (n, f, c, kh, kw, oh, ow): the output row innermost.
+// CHECK-DAG: #[[IN:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d2, d5 * 2 + d3, d6 * 2 + d4)>
 // CHECK-DAG: #[[W:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d1, d2, d3, d4)>
 // CHECK-DAG: #[[OUT:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d5, d6)>
 // CHECK-LABEL: func.func @long_rows
 // CHECK: linalg.generic {indexing_maps = [#[[IN]], #[[W]], #[[OUT]]], iterator_types = ["parallel", "parallel", "reduction", "reduction", "reduction", "parallel", "parallel"]}
-func.func @long_rows(%x: tensor<?x8x66x66xf32>, %w: tensor<16x8x3x3xf32>, %o: tensor<?x16x64x64xf32>) -> tensor<?x16x64x64xf32> {
+func.func @long_rows(%x: tensor<?x8x129x129xf32>, %w: tensor<16x8x3x3xf32>, %o: tensor<?x16x64x64xf32>) -> tensor<?x16x64x64xf32> {
+  %0 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%x, %w : tensor<?x8x129x129xf32>, tensor<16x8x3x3xf32>) outs(%o : tensor<?x16x64x64xf32>) -> tensor<?x16x64x64xf32>
+  return %0 : tensor<?x16x64x64xf32>
+}
+
+// -----
+// Tests that a stride-1 convolution with long rows is register-blocked:
+// loops (n, f by 4, oh, ow by 32, c, kh, kw), each step a vectorised
+// 4 x 32 multiply-add on rank-reduced slices (views after bufferisation).
+// CHECK-LABEL: func.func @blocked
+// CHECK: scf.for %[[N:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args
+// CHECK: scf.for %[[F:.*]] = %{{.*}} to %{{.*}} step %[[C4:.*]] iter_args
+// CHECK: scf.for %[[OH:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args
+// CHECK: scf.for %[[OW:.*]] = %{{.*}} to %{{.*}} step %[[C32:.*]] iter_args
+// CHECK: scf.for %[[C:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args
+// CHECK: scf.for %[[KH:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args
+// CHECK: scf.for %[[KW:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args
+// CHECK: %[[ROW:.*]] = tensor.extract_slice %{{.*}}[%[[N]], %[[C]], %{{.*}}, %{{.*}}] [1, 1, 1, 32] [1, 1, 1, 1]
+// CHECK: tensor.extract_slice %{{.*}}[%[[F]], %[[C]], %[[KH]], %[[KW]]] [4, 1, 1, 1] [1, 1, 1, 1]
+// CHECK: tensor.extract_slice %{{.*}}[%[[N]], %[[F]], %[[OH]], %[[OW]]] [1, 4, 1, 32] [1, 1, 1, 1]
+// CHECK: tensor.extract_slice %[[ROW]][0, 0, 0, 0] [1, 1, 1, 32] [1, 1, 1, 1] : tensor<1x1x1x32xf32> to tensor<1x32xf32>
+// CHECK: %[[ACC:.*]] = vector.transfer_read %{{.*}} : tensor<4x32xf32>, vector<4x32xf32>
+// CHECK: %[[M:.*]] = arith.mulf %{{.*}}, %{{.*}} : vector<4x32xf32>
+// CHECK: %[[S:.*]] = arith.addf %[[ACC]], %[[M]] : vector<4x32xf32>
+// CHECK: vector.transfer_write %[[S]]
+func.func @blocked(%x: tensor<?x8x66x66xf32>, %w: tensor<16x8x3x3xf32>, %o: tensor<?x16x64x64xf32>) -> tensor<?x16x64x64xf32> {
   %0 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<?x8x66x66xf32>, tensor<16x8x3x3xf32>) outs(%o : tensor<?x16x64x64xf32>) -> tensor<?x16x64x64xf32>
   return %0 : tensor<?x16x64x64xf32>
 }
