@@ -154,15 +154,16 @@ struct ConvTranspose2DLowering : OpConversionPattern<dl::ConvTranspose2DOp> {
     auto blocked = withShape(type, {type.getDimSize(0), type.getDimSize(1),
                                     xt.getDimSize(2), k0, xt.getDimSize(3), k1});
     Value init = initWithBias(b, loc, blocked, bias, x);
-    // Loops (n, f, h, i, w, j, c): out[n, f, h, i, w, j] += x[n, c, h, w] * w[c, f, i, j].
+    // Loops (n, f, i, j, c, h, w): out[n, f, h, i, w, j] += x[n, c, h, w] *
+    // w[c, f, i, j]. The input's rows innermost, the channel sum outside them.
     MLIRContext *ctx = b.getContext();
     auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
     SmallVector<AffineMap> maps = {
-        AffineMap::get(7, 0, {d(0), d(6), d(2), d(4)}, ctx),
-        AffineMap::get(7, 0, {d(6), d(1), d(3), d(5)}, ctx),
-        AffineMap::get(7, 0, {d(0), d(1), d(2), d(3), d(4), d(5)}, ctx)};
+        AffineMap::get(7, 0, {d(0), d(4), d(5), d(6)}, ctx),
+        AffineMap::get(7, 0, {d(4), d(1), d(2), d(3)}, ctx),
+        AffineMap::get(7, 0, {d(0), d(1), d(5), d(2), d(6), d(3)}, ctx)};
     SmallVector<utils::IteratorType> iterators(7, utils::IteratorType::parallel);
-    iterators[6] = utils::IteratorType::reduction;
+    iterators[4] = utils::IteratorType::reduction;
     Value out = b.create<linalg::GenericOp>(
                      loc, blocked, ValueRange{x, w}, init, maps, iterators,
                      [](OpBuilder &nb, Location nloc, ValueRange args) {

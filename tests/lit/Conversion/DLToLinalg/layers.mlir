@@ -29,10 +29,11 @@ func.func @grouped(%x: tensor<?x4x6x6xf32>, %w: tensor<8x2x3x3xf32>) -> tensor<?
 
 // -----
 // Tests that an up-convolution (kernel = stride, no padding) is one
-// contraction over channels into [N, F, H, k, W, k], reshaped.
+// contraction over channels into [N, F, H, k, W, k], reshaped; its loops
+// (n, f, i, j, c, h, w) keep the input rows innermost.
 // CHECK-LABEL: func.func @upconv
 func.func @upconv(%x: tensor<?x8x4x4xf32>, %w: tensor<8x3x2x2xf32>, %b: tensor<3xf32>) -> tensor<?x3x8x8xf32> {
-  // CHECK: %[[U:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%{{.*}}, %{{.*}} : tensor<?x8x4x4xf32>, tensor<8x3x2x2xf32>) outs(%{{.*}} : tensor<?x3x4x2x4x2xf32>)
+  // CHECK: %[[U:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "parallel", "parallel"]} ins(%{{.*}}, %{{.*}} : tensor<?x8x4x4xf32>, tensor<8x3x2x2xf32>) outs(%{{.*}} : tensor<?x3x4x2x4x2xf32>)
   // CHECK: tensor.collapse_shape %[[U]] {{\[}}[0], [1], [2, 3], [4, 5]] : tensor<?x3x4x2x4x2xf32> into tensor<?x3x8x8xf32>
   %0 = dl.conv_transpose2d %x, %w, %b {stride = array<i64: 2, 2>} : tensor<?x8x4x4xf32>, tensor<8x3x2x2xf32>, tensor<3xf32> -> tensor<?x3x8x8xf32>
   return %0 : tensor<?x3x8x8xf32>
