@@ -23,20 +23,22 @@ def ConvertDLToLinalg : Pass<"convert-dl-to-linalg", "mlir::ModuleOp"> {
 }
 
 def WindowLoopOrder : Pass<"dlc-window-loop-order", "mlir::func::FuncOp"> {
-  let summary = "Put the output's spatial loops innermost in convolutions and pools";
+  let summary = "Schedule convolutions and pools for vector FMAs on the CPU";
   let description = [{
     A named convolution or pooling op iterates (n, f, oh, ow, c, kh, kw):
     its innermost loop is a reduction over a few kernel taps, which does not
-    vectorise. This pass generalises those ops and interchanges their loops
-    to (n, f, c, kh, kw, oh, ow), so the innermost loop sweeps a contiguous
-    output row, multiplying by one weight: vector loads, FMAs, vector
-    stores, with each output plane kept in cache across the reduction.
-    Stride-1 convolutions with long rows are tiled into register blocks of
-    4 (or 2) channels x 32 (or 16) pixels of a row, the (c, kh, kw) loops
-    innermost and each step vectorised on rank-reduced slices.
-    Convolutions with short rows instead become im2col and a contraction
-    tiled into register blocks of 4 (or 2) channels x 32 (or 16) pixels,
-    each vectorised.
+    vectorise. This pass rewrites each such op:
+    - a stride-1 convolution with rows of at least 32 pixels (a multiple of
+      16) is tiled into register blocks of 4 (or 2) output channels x 32 (or
+      16) pixels of a row, the (c, kh, kw) loops innermost and each step
+      vectorised on rank-reduced slices (views after bufferisation);
+    - any other convolution becomes im2col ([N, C*KH*KW, OH*OW], the batch
+      kept dynamic) and a contraction whose whole 16-pixel blocks are tiled
+      and vectorised the same way, a remainder contracted plainly;
+    - pools, grouped convolutions and what the above cannot take are
+      generalised with their loops interchanged to (n, f, c, kh, kw, oh, ow),
+      the output row innermost, for LLVM's vectoriser.
+    dlc-hoist-accumulators then keeps each block's accumulator in registers.
   }];
   let dependentDialects = ["::mlir::linalg::LinalgDialect",
                            "::mlir::scf::SCFDialect",

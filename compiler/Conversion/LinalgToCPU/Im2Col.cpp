@@ -46,6 +46,48 @@ static Value blockRegisters(RewriterBase &b, linalg::GenericOp op,
   return tiled->replacements.front();
 }
 
+/// out[n, f, p] += w[f, k] * col[n, k, p], loops (n, f, k, p).
+static linalg::GenericOp contract(OpBuilder &b, Location loc, Value w, Value col,
+                                  Value acc) {
+  MLIRContext *ctx = b.getContext();
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  SmallVector<AffineMap> maps = {AffineMap::get(4, 0, {d(1), d(2)}, ctx),
+                                 AffineMap::get(4, 0, {d(0), d(2), d(3)}, ctx),
+                                 AffineMap::get(4, 0, {d(0), d(1), d(3)}, ctx)};
+  SmallVector<utils::IteratorType> iterators = {
+      utils::IteratorType::parallel, utils::IteratorType::parallel,
+      utils::IteratorType::reduction, utils::IteratorType::parallel};
+  return b.create<linalg::GenericOp>(
+      loc, acc.getType(), ValueRange{w, col}, acc, maps, iterators,
+      [](OpBuilder &nb, Location nloc, ValueRange args) {
+        Value m = nb.create<arith::MulFOp>(nloc, args[0], args[1]);
+        nb.create<linalg::YieldOp>(
+            nloc, nb.create<arith::AddFOp>(nloc, args[2], m).getResult());
+      });
+}
+
+/// Pixels [from, from + count) of a [N, X, P] tensor.
+static Value pixelSlice(OpBuilder &b, Location loc, Value t, int64_t from,
+                        int64_t count) {
+  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, t);
+  sizes[2] = b.getIndexAttr(count);
+  SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0), b.getIndexAttr(0),
+                                       b.getIndexAttr(from)};
+  SmallVector<OpFoldResult> strides(3, b.getIndexAttr(1));
+  return b.create<tensor::ExtractSliceOp>(loc, t, offsets, sizes, strides);
+}
+
+/// `part` written at pixel `from` of `into`.
+static Value insertPixels(OpBuilder &b, Location loc, Value part, Value into,
+                          int64_t from) {
+  SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0), b.getIndexAttr(0),
+                                       b.getIndexAttr(from)};
+  SmallVector<OpFoldResult> strides(3, b.getIndexAttr(1));
+  return b.create<tensor::InsertSliceOp>(loc, part, into, offsets,
+                                         tensor::getMixedSizes(b, loc, part),
+                                         strides);
+}
+
 FailureOr<Value> dlc::convolveByIm2Col(RewriterBase &b,
                                        linalg::Conv2DNchwFchwOp conv) {
   Location loc = conv.getLoc();
@@ -97,21 +139,23 @@ FailureOr<Value> dlc::convolveByIm2Col(RewriterBase &b,
   auto flatType = RankedTensorType::get({ot.getDimSize(0), f, oh * ow}, f32);
   Value acc = b.create<tensor::CollapseShapeOp>(loc, flatType, init, pixels);
 
-  // out[n, f, p] += w[f, k] * col[n, k, p], loops (n, f, k, p).
-  SmallVector<AffineMap> maps = {AffineMap::get(4, 0, {d(1), d(2)}, ctx),
-                                 AffineMap::get(4, 0, {d(0), d(2), d(3)}, ctx),
-                                 AffineMap::get(4, 0, {d(0), d(1), d(3)}, ctx)};
-  SmallVector<utils::IteratorType> iterators = {
-      utils::IteratorType::parallel, utils::IteratorType::parallel,
-      utils::IteratorType::reduction, utils::IteratorType::parallel};
-  auto contraction =
-      b.create<linalg::GenericOp>(
-           loc, flatType, ValueRange{w2, col}, acc, maps, iterators,
-           [](OpBuilder &nb, Location nloc, ValueRange args) {
-             Value m = nb.create<arith::MulFOp>(nloc, args[0], args[1]);
-             nb.create<linalg::YieldOp>(
-                 nloc, nb.create<arith::AddFOp>(nloc, args[2], m).getResult());
-           });
-  Value out = blockRegisters(b, contraction, f, oh * ow);
+  // Whole 16-pixel blocks go through register blocks; a remainder (196 =
+  // 14x14 pixels: 192 + 4) is a plain contraction of its own.
+  int64_t p = oh * ow, blocked = p - p % 16;
+  Value out;
+  if (blocked == p || blocked == 0) {
+    out = blockRegisters(b, contract(b, loc, w2, col, acc), f, p);
+  } else {
+    Value main = blockRegisters(
+        b,
+        contract(b, loc, w2, pixelSlice(b, loc, col, 0, blocked),
+                 pixelSlice(b, loc, acc, 0, blocked)),
+        f, blocked);
+    Value rest = contract(b, loc, w2, pixelSlice(b, loc, col, blocked, p - blocked),
+                          pixelSlice(b, loc, acc, blocked, p - blocked))
+                     .getResult(0);
+    out = insertPixels(b, loc, main, acc, 0);
+    out = insertPixels(b, loc, rest, out, blocked);
+  }
   return b.create<tensor::ExpandShapeOp>(loc, ot, out, pixels).getResult();
 }

@@ -86,15 +86,18 @@ struct WindowLoopOrder : dlc::impl::WindowLoopOrderBase<WindowLoopOrder> {
       rewriter.setInsertionPoint(op);
       auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(op.getOperation());
       int64_t row = cast<ShapedType>(op->getResult(0).getType()).getDimSize(3);
-      if (conv && row < kShortRow) {
+      // Long stride-1 rows: register blocks straight on the input. Anything
+      // else (short rows, strides, rows not a multiple of 16): im2col.
+      if (conv && row >= kShortRow &&
+          succeeded(blockDirectConvolution(rewriter, conv)))
+        continue;
+      if (conv) {
         FailureOr<Value> result = dlc::convolveByIm2Col(rewriter, conv);
         if (succeeded(result)) {
           rewriter.replaceOp(conv, *result);
           continue;
         }
       }
-      if (conv && succeeded(blockDirectConvolution(rewriter, conv)))
-        continue;
       FailureOr<linalg::GenericOp> generic =
           linalg::generalizeNamedOp(rewriter, op);
       if (failed(generic))

@@ -1,13 +1,21 @@
 // RUN: dlc-opt %s -dlc-window-loop-order -split-input-file | FileCheck %s
 
-// Tests that a strided convolution with long output rows becomes a generic
-// whose loops are (n, f, c, kh, kw, oh, ow): the output row innermost.
-// CHECK-DAG: #[[IN:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d2, d5 * 2 + d3, d6 * 2 + d4)>
-// CHECK-DAG: #[[W:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d1, d2, d3, d4)>
-// CHECK-DAG: #[[OUT:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d5, d6)>
-// CHECK-LABEL: func.func @long_rows
-// CHECK: linalg.generic {indexing_maps = [#[[IN]], #[[W]], #[[OUT]]], iterator_types = ["parallel", "parallel", "reduction", "reduction", "reduction", "parallel", "parallel"]}
-func.func @long_rows(%x: tensor<?x8x129x129xf32>, %w: tensor<16x8x3x3xf32>, %o: tensor<?x16x64x64xf32>) -> tensor<?x16x64x64xf32> {
+// Tests that a grouped convolution becomes a generic whose loops are
+// (n, g, f, c, kh, kw, oh, ow): the output row innermost.
+// CHECK-LABEL: func.func @grouped_rows
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "parallel", "parallel"]
+func.func @grouped_rows(%x: tensor<?x2x4x66x66xf32>, %w: tensor<2x8x4x3x3xf32>, %o: tensor<?x2x8x64x64xf32>) -> tensor<?x2x8x64x64xf32> {
+  %0 = linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<?x2x4x66x66xf32>, tensor<2x8x4x3x3xf32>) outs(%o : tensor<?x2x8x64x64xf32>) -> tensor<?x2x8x64x64xf32>
+  return %0 : tensor<?x2x8x64x64xf32>
+}
+
+// -----
+// Tests that a strided convolution, even with long rows, goes through
+// im2col: the patch copy reads the input with the stride.
+// CHECK-DAG: #[[STRIDED:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d4 * 2 + d2, d5 * 2 + d3)>
+// CHECK-LABEL: func.func @strided_rows
+// CHECK: linalg.generic {indexing_maps = [#[[STRIDED]], {{.*}}]{{.*}} outs(%{{.*}} : tensor<?x8x3x3x64x64xf32>)
+func.func @strided_rows(%x: tensor<?x8x129x129xf32>, %w: tensor<16x8x3x3xf32>, %o: tensor<?x16x64x64xf32>) -> tensor<?x16x64x64xf32> {
   %0 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%x, %w : tensor<?x8x129x129xf32>, tensor<16x8x3x3xf32>) outs(%o : tensor<?x16x64x64xf32>) -> tensor<?x16x64x64xf32>
   return %0 : tensor<?x16x64x64xf32>
 }
@@ -64,6 +72,21 @@ func.func @short_rows(%x: tensor<?x8x17x17xf32>, %w: tensor<16x8x3x3xf32>, %o: t
   // CHECK: tensor.expand_shape %{{.*}} {{\[}}[0], [1], [2, 3]] {{.*}} : tensor<?x16x64xf32> into tensor<?x16x8x8xf32>
   %0 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%x, %w : tensor<?x8x17x17xf32>, tensor<16x8x3x3xf32>) outs(%o : tensor<?x16x8x8xf32>) -> tensor<?x16x8x8xf32>
   return %0 : tensor<?x16x8x8xf32>
+}
+
+// -----
+// Tests that pixels beyond the last whole 16-pixel block (7x7 = 49 = 48 + 1)
+// get a plain contraction of their own, both results written back in place.
+// CHECK-LABEL: func.func @remainder
+// CHECK: %[[ACC:.*]] = tensor.collapse_shape %{{.*}} {{\[}}[0], [1], [2, 3]] : tensor<?x8x7x7xf32> into tensor<?x8x49xf32>
+// CHECK: tensor.extract_slice %{{.*}}[0, 0, 0] [%{{.*}}, 72, 48] [1, 1, 1]
+// CHECK: scf.for
+// CHECK: %[[REST:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<?x8x1xf32>)
+// CHECK: %[[A:.*]] = tensor.insert_slice %{{.*}} into %[[ACC]][0, 0, 0] [%{{.*}}, 8, 48] [1, 1, 1]
+// CHECK: tensor.insert_slice %[[REST]] into %[[A]][0, 0, 48] [%{{.*}}, 8, 1] [1, 1, 1]
+func.func @remainder(%x: tensor<?x8x9x9xf32>, %w: tensor<8x8x3x3xf32>, %o: tensor<?x8x7x7xf32>) -> tensor<?x8x7x7xf32> {
+  %0 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<?x8x9x9xf32>, tensor<8x8x3x3xf32>) outs(%o : tensor<?x8x7x7xf32>) -> tensor<?x8x7x7xf32>
+  return %0 : tensor<?x8x7x7xf32>
 }
 
 // -----
