@@ -100,6 +100,17 @@ class OpMix(nn.Module):
         return F.softmax(d, 1), -d + 0.5
 
 
+class BreastCancerMLP(nn.Module):
+    """The twin of models/breast_cancer.net."""
+    def __init__(s):
+        super().__init__()
+        s.fc1 = nn.Linear(30, 32); s.fc2 = nn.Linear(32, 16); s.fc3 = nn.Linear(16, 2)
+
+    def forward(s, x):
+        h = F.dropout(F.relu(s.fc1(x)), 0.2, training=s.training)
+        return s.fc3(F.relu(s.fc2(h)))
+
+
 def build(name):
     """The PyTorch model for models/<name>.net."""
     import torchvision.models as tv
@@ -107,6 +118,7 @@ def build(name):
         "mlp": MLP, "lenet5": LeNet, "resnet18_cifar": ResNetCifar,
         "unet": lambda: UNet(1, 2), "fbpconvnet": lambda: UNet(1, 1, residual=True),
         "opmix": OpMix, "unet_tiny": lambda: UNet(1, 2, w=4),
+        "breast_cancer": BreastCancerMLP,
         "alexnet": lambda: tv.alexnet(num_classes=1000),
         "vgg16": lambda: tv.vgg16(num_classes=1000),
         "resnet18": lambda: tv.resnet18(num_classes=1000),
