@@ -1,8 +1,11 @@
 //===- Elf.cpp - The exported symbols of a shared library -----------------===//
 //
 // dlopen cannot list a library's symbols, so the runtime reads .dynsym to
-// find the one `dlc_model_*` entry. Every offset is checked against the
-// file's size: a corrupt file is an error, never a crash.
+// find the one `dlc_model_*` entry, and checks first what the dynamic
+// loader will trust (type, machine, segments within the file). Every offset
+// is checked against the file's size. A library is code: damage inside its
+// segments can still break dlopen, and nothing short of not loading it
+// can prevent that.
 //
 //===----------------------------------------------------------------------===//
 
@@ -33,6 +36,29 @@ dlrt_status dlrt::exportedFunctions(const std::string &path,
   if (header.e_ident[EI_CLASS] != ELFCLASS64 ||
       header.e_ident[EI_DATA] != ELFDATA2LSB)
     return bad("not a 64-bit little-endian ELF file");
+  if (header.e_type != ET_DYN)
+    return bad("not a shared library");
+#if defined(__x86_64__)
+  if (header.e_machine != EM_X86_64)
+    return bad("built for another processor");
+#elif defined(__aarch64__)
+  if (header.e_machine != EM_AARCH64)
+    return bad("built for another processor");
+#endif
+  // What the dynamic loader trusts: every segment it maps lies in the file
+  // (a truncated library would otherwise fault inside dlopen).
+  if (header.e_phentsize != sizeof(Elf64_Phdr) || header.e_phnum == 0 ||
+      !within(header.e_phoff, uint64_t(header.e_phnum) * sizeof(Elf64_Phdr)))
+    return bad("program headers out of bounds");
+  for (uint64_t i = 0; i < header.e_phnum; ++i) {
+    Elf64_Phdr segment;
+    std::memcpy(&segment, bytes.data() + header.e_phoff + i * sizeof segment,
+                sizeof segment);
+    bool mapped = segment.p_type == PT_LOAD || segment.p_type == PT_DYNAMIC;
+    if (mapped && (!within(segment.p_offset, segment.p_filesz) ||
+                   segment.p_filesz > segment.p_memsz))
+      return bad("a segment lies outside the file (truncated?)");
+  }
   if (header.e_shentsize != sizeof(Elf64_Shdr) ||
       !within(header.e_shoff, uint64_t(header.e_shnum) * sizeof(Elf64_Shdr)))
     return bad("section headers out of bounds");

@@ -12,7 +12,8 @@ namespace dlrt {
 
 /// The defined functions that the ELF file `bytes` exports (its .dynsym)
 /// and whose names start with `prefix`. Fails on anything but a well-formed
-/// 64-bit little-endian ELF file.
+/// 64-bit little-endian shared library for this processor whose loadable
+/// segments lie within the file.
 dlrt_status exportedFunctions(const std::string &path, const std::string &bytes,
                               const std::string &prefix,
                               std::vector<std::string> &names);

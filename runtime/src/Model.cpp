@@ -54,14 +54,15 @@ dlrt_status dlrt_model_open(const char *path, const char *symbol,
   if (!path || !out)
     return fail(DLRT_ERROR_ARGUMENT, "dlrt_model_open: path and out are required");
   *out = nullptr;
+  // Checked before dlopen, which trusts the file: and the entry found.
+  std::string bytes;
+  if (dlrt_status s = readFile(path, bytes))
+    return s;
+  std::vector<std::string> names;
+  if (dlrt_status s = exportedFunctions(path, bytes, "dlc_model_", names))
+    return s;
   std::string entry = symbol ? symbol : "";
   if (entry.empty()) {
-    std::string bytes;
-    if (dlrt_status s = readFile(path, bytes))
-      return s;
-    std::vector<std::string> names;
-    if (dlrt_status s = exportedFunctions(path, bytes, "dlc_model_", names))
-      return s;
     if (names.size() != 1)
       return fail(DLRT_ERROR_FORMAT,
                   "'{}' exports {} dlc_model_* symbols; name the one to use",
