@@ -77,6 +77,7 @@ extern "C" const char *dlrt_status_name(dlrt_status status) {
   case DLRT_ERROR_DTYPE: return "dtype error";
   case DLRT_ERROR_ARGUMENT: return "invalid argument";
   case DLRT_ERROR_MODEL: return "model error";
+  case DLRT_ERROR_MEMORY: return "out of memory";
   }
   return "unknown status";
 }

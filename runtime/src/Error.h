@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include <new>
+#include <stdexcept>
 #include <string>
 
 namespace dlrt {
@@ -18,6 +20,19 @@ template <typename... Args>
 dlrt_status fail(dlrt_status status, fmt::format_string<Args...> format,
                  Args &&...args) {
   return fail(status, fmt::format(format, std::forward<Args>(args)...));
+}
+
+/// Runs `body`, turning any C++ exception into a status: no exception
+/// crosses the C ABI.
+template <typename Body>
+dlrt_status guarded(const char *function, Body &&body) noexcept {
+  try {
+    return body();
+  } catch (const std::bad_alloc &) {
+    return fail(DLRT_ERROR_MEMORY, std::string(function) + ": out of memory");
+  } catch (const std::exception &e) {
+    return fail(DLRT_ERROR_MEMORY, std::string(function) + ": " + e.what());
+  }
 }
 
 /// Clears the last error; returns DLRT_OK.

@@ -6,7 +6,10 @@
 
 #include <cmath>
 #include <dlfcn.h>
+#include <algorithm>
+#include <climits>
 #include <memory>
+#include <system_error>
 #include <thread>
 
 using namespace dlrt;
@@ -51,51 +54,55 @@ static dlrt_status adopt(const dlc_model_v1 *d, const std::string &origin,
 
 dlrt_status dlrt_model_open(const char *path, const char *symbol,
                             dlrt_model **out) {
-  if (!path || !out)
-    return fail(DLRT_ERROR_ARGUMENT, "dlrt_model_open: path and out are required");
-  *out = nullptr;
-  // Checked before dlopen, which trusts the file: and the entry found.
-  std::string bytes;
-  if (dlrt_status s = readFile(path, bytes))
-    return s;
-  std::vector<std::string> names;
-  if (dlrt_status s = exportedFunctions(path, bytes, "dlc_model_", names))
-    return s;
-  std::string entry = symbol ? symbol : "";
-  if (entry.empty()) {
-    if (names.size() != 1)
-      return fail(DLRT_ERROR_FORMAT,
-                  "'{}' exports {} dlc_model_* symbols; name the one to use",
-                  path, names.size());
-    entry = names.front();
-  }
-  auto model = std::make_unique<dlrt_model>();
-  // An absolute or explicit path, so dlopen never searches LD_LIBRARY_PATH.
-  std::string where = std::string(path).find('/') == std::string::npos
-                          ? "./" + std::string(path)
-                          : std::string(path);
-  model->library = dlopen(where.c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (!model->library)
-    return fail(DLRT_ERROR_IO, "cannot load '{}': {}", path, dlerror());
-  auto fn = reinterpret_cast<dlc_model_entry_fn>(dlsym(model->library, entry.c_str()));
-  if (!fn)
-    return fail(DLRT_ERROR_NAME, "'{}' has no symbol '{}'", path, entry);
-  if (dlrt_status s = adopt(fn(), path, model))
-    return s;
-  *out = model.release();
-  return ok();
+  return dlrt::guarded("dlrt_model_open", [&]() -> dlrt_status {
+    if (!path || !out)
+      return fail(DLRT_ERROR_ARGUMENT, "dlrt_model_open: path and out are required");
+    *out = nullptr;
+    // Checked before dlopen, which trusts the file: and the entry found.
+    std::string bytes;
+    if (dlrt_status s = readFile(path, bytes))
+      return s;
+    std::vector<std::string> names;
+    if (dlrt_status s = exportedFunctions(path, bytes, "dlc_model_", names))
+      return s;
+    std::string entry = symbol ? symbol : "";
+    if (entry.empty()) {
+      if (names.size() != 1)
+        return fail(DLRT_ERROR_FORMAT,
+                    "'{}' exports {} dlc_model_* symbols; name the one to use",
+                    path, names.size());
+      entry = names.front();
+    }
+    auto model = std::make_unique<dlrt_model>();
+    // An absolute or explicit path, so dlopen never searches LD_LIBRARY_PATH.
+    std::string where = std::string(path).find('/') == std::string::npos
+                            ? "./" + std::string(path)
+                            : std::string(path);
+    model->library = dlopen(where.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (!model->library)
+      return fail(DLRT_ERROR_IO, "cannot load '{}': {}", path, dlerror());
+    auto fn = reinterpret_cast<dlc_model_entry_fn>(dlsym(model->library, entry.c_str()));
+    if (!fn)
+      return fail(DLRT_ERROR_NAME, "'{}' has no symbol '{}'", path, entry);
+    if (dlrt_status s = adopt(fn(), path, model))
+      return s;
+    *out = model.release();
+    return ok();
+  });
 }
 
 dlrt_status dlrt_model_from_descriptor(const dlc_model_v1 *descriptor,
                                        dlrt_model **out) {
-  if (!out)
-    return fail(DLRT_ERROR_ARGUMENT, "dlrt_model_from_descriptor: out is required");
-  *out = nullptr;
-  auto model = std::make_unique<dlrt_model>();
-  if (dlrt_status s = adopt(descriptor, "linked model", model))
-    return s;
-  *out = model.release();
-  return ok();
+  return dlrt::guarded("dlrt_model_from_descriptor", [&]() -> dlrt_status {
+    if (!out)
+      return fail(DLRT_ERROR_ARGUMENT, "dlrt_model_from_descriptor: out is required");
+    *out = nullptr;
+    auto model = std::make_unique<dlrt_model>();
+    if (dlrt_status s = adopt(descriptor, "linked model", model))
+      return s;
+    *out = model.release();
+    return ok();
+  });
 }
 
 void dlrt_model_destroy(dlrt_model *model) { delete model; }
@@ -123,24 +130,26 @@ uint64_t hashName(const char *name) {
 } // namespace
 
 dlrt_status dlrt_model_init(dlrt_model *model, uint64_t seed) {
-  if (!model)
-    return fail(DLRT_ERROR_ARGUMENT, "dlrt_model_init: model is NULL");
-  const dlc_model_v1 *d = model->descriptor;
-  for (int32_t i = 0; i < d->num_params; ++i) {
-    const dlc_tensor_info &p = d->params[i];
-    std::vector<float> &values = model->params[i];
-    if (p.init == DLC_INIT_UNIFORM) {
-      uint64_t state = seed ^ hashName(p.name);
-      for (float &v : values) {
-        double u = double(splitmix64(state) >> 11) * 0x1.0p-53; // [0, 1)
-        v = float((2 * u - 1) * p.init_bound);
+  return dlrt::guarded("dlrt_model_init", [&]() -> dlrt_status {
+    if (!model)
+      return fail(DLRT_ERROR_ARGUMENT, "dlrt_model_init: model is NULL");
+    const dlc_model_v1 *d = model->descriptor;
+    for (int32_t i = 0; i < d->num_params; ++i) {
+      const dlc_tensor_info &p = d->params[i];
+      std::vector<float> &values = model->params[i];
+      if (p.init == DLC_INIT_UNIFORM) {
+        uint64_t state = seed ^ hashName(p.name);
+        for (float &v : values) {
+          double u = double(splitmix64(state) >> 11) * 0x1.0p-53; // [0, 1)
+          v = float((2 * u - 1) * p.init_bound);
+        }
+      } else {
+        std::fill(values.begin(), values.end(),
+                  p.init == DLC_INIT_ONES ? 1.0f : 0.0f);
       }
-    } else {
-      std::fill(values.begin(), values.end(),
-                p.init == DLC_INIT_ONES ? 1.0f : 0.0f);
     }
-  }
-  return ok();
+    return ok();
+  });
 }
 
 dlrt_status dlrt_model_parameter(dlrt_model *model, const char *name,
@@ -157,58 +166,75 @@ dlrt_status dlrt_model_parameter(dlrt_model *model, const char *name,
 
 dlrt_status dlrt_model_forward(dlrt_model *model, int64_t batch,
                                const void *const *inputs, void *const *outputs) {
-  if (!model)
-    return fail(DLRT_ERROR_ARGUMENT, "dlrt_model_forward: model is NULL");
-  const dlc_model_v1 *d = model->descriptor;
-  if (batch < 1)
-    return fail(DLRT_ERROR_ARGUMENT, "batch must be at least 1, got {}", batch);
-  if ((d->num_inputs && !inputs) || (d->num_outputs && !outputs))
-    return fail(DLRT_ERROR_ARGUMENT, "dlrt_model_forward: inputs and outputs "
-                                     "are required");
-  for (int32_t i = 0; i < d->num_inputs; ++i)
-    if (!inputs[i])
-      return fail(DLRT_ERROR_ARGUMENT, "input '{}' is NULL", d->inputs[i].name);
-  for (int32_t i = 0; i < d->num_outputs; ++i)
-    if (!outputs[i])
-      return fail(DLRT_ERROR_ARGUMENT, "output '{}' is NULL", d->outputs[i].name);
-  std::vector<void *> params;
-  for (std::vector<float> &p : model->params)
-    params.push_back(p.data());
-
-  // Split the batch into contiguous parts, one per thread.
-  int64_t parts = model->threads > 0 ? model->threads
-                                     : std::max(1u, std::thread::hardware_concurrency());
-  parts = std::min<int64_t>(parts, batch);
-  int64_t step = (batch + parts - 1) / parts;
-  std::vector<int32_t> codes(parts, 0);
-  auto run = [&](int64_t part) {
-    int64_t first = part * step, count = std::min(step, batch - first);
-    if (count <= 0)
-      return;
-    auto offset = [&](const dlc_tensor_info &t, const void *base) {
-      int64_t bytes = dlrt_tensor_elements(&t, 1) * 4; // f32 and i32
-      return static_cast<char *>(const_cast<void *>(base)) + first * bytes;
-    };
-    std::vector<void *> in, out;
+  return dlrt::guarded("dlrt_model_forward", [&]() -> dlrt_status {
+    if (!model)
+      return fail(DLRT_ERROR_ARGUMENT, "dlrt_model_forward: model is NULL");
+    const dlc_model_v1 *d = model->descriptor;
+    if (batch < 1)
+      return fail(DLRT_ERROR_ARGUMENT, "batch must be at least 1, got {}", batch);
+    if ((d->num_inputs && !inputs) || (d->num_outputs && !outputs))
+      return fail(DLRT_ERROR_ARGUMENT, "dlrt_model_forward: inputs and outputs "
+                                       "are required");
     for (int32_t i = 0; i < d->num_inputs; ++i)
-      in.push_back(offset(d->inputs[i], inputs[i]));
+      if (!inputs[i])
+        return fail(DLRT_ERROR_ARGUMENT, "input '{}' is NULL", d->inputs[i].name);
     for (int32_t i = 0; i < d->num_outputs; ++i)
-      out.push_back(offset(d->outputs[i], outputs[i]));
-    uint64_t bytes = d->workspace_size ? d->workspace_size(count) : 0;
-    std::vector<uint8_t> workspace(bytes);
-    codes[part] = d->forward(count, in.data(), params.data(), out.data(),
-                             bytes ? workspace.data() : nullptr);
-  };
-  std::vector<std::thread> pool;
-  for (int64_t part = 1; part < parts; ++part)
-    pool.emplace_back(run, part);
-  run(0);
-  for (std::thread &t : pool)
-    t.join();
-  for (int32_t rc : codes)
-    if (rc != 0)
-      return fail(DLRT_ERROR_MODEL, "model '{}' failed with code {}", d->name, rc);
-  return ok();
+      if (!outputs[i])
+        return fail(DLRT_ERROR_ARGUMENT, "output '{}' is NULL", d->outputs[i].name);
+    std::vector<void *> params;
+    for (std::vector<float> &p : model->params)
+      params.push_back(p.data());
+
+    // Split the batch into contiguous parts, one per thread.
+    int64_t parts = model->threads > 0 ? model->threads
+                                       : std::max(1u, std::thread::hardware_concurrency());
+    parts = std::min<int64_t>(parts, batch);
+    int64_t step = (batch + parts - 1) / parts;
+    // A part that could not allocate its pointer lists reports kNoMemory;
+    // a part with no thread of its own runs on this one.
+    constexpr int32_t kNoMemory = INT32_MIN;
+    std::vector<int32_t> codes(parts, 0);
+    auto run = [&](int64_t part) noexcept {
+      int64_t first = part * step, count = std::min(step, batch - first);
+      if (count <= 0)
+        return;
+      try {
+        auto offset = [&](const dlc_tensor_info &t, const void *base) {
+          int64_t bytes = dlrt_tensor_elements(&t, 1) * 4; // f32 and i32
+          return static_cast<char *>(const_cast<void *>(base)) + first * bytes;
+        };
+        std::vector<void *> in, out;
+        for (int32_t i = 0; i < d->num_inputs; ++i)
+          in.push_back(offset(d->inputs[i], inputs[i]));
+        for (int32_t i = 0; i < d->num_outputs; ++i)
+          out.push_back(offset(d->outputs[i], outputs[i]));
+        uint64_t bytes = d->workspace_size ? d->workspace_size(count) : 0;
+        std::vector<uint8_t> workspace(bytes);
+        codes[part] = d->forward(count, in.data(), params.data(), out.data(),
+                                 bytes ? workspace.data() : nullptr);
+      } catch (...) {
+        codes[part] = kNoMemory;
+      }
+    };
+    std::vector<std::thread> pool;
+    pool.reserve(parts);
+    for (int64_t part = 1; part < parts; ++part) {
+      try {
+        pool.emplace_back(run, part);
+      } catch (const std::system_error &) {
+        run(part);
+      }
+    }
+    run(0);
+    for (std::thread &t : pool)
+      t.join();
+    if (std::find(codes.begin(), codes.end(), kNoMemory) != codes.end())
+      return fail(DLRT_ERROR_MEMORY, "model '{}': out of memory", d->name);
+    for (int32_t rc : codes)
+      if (rc != 0)
+        return fail(DLRT_ERROR_MODEL, "model '{}' failed with code {}", d->name, rc);
+    return ok();
+  });
 }
 
 dlrt_status dlrt_model_set_threads(dlrt_model *model, int32_t threads) {

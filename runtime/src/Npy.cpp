@@ -149,158 +149,164 @@ std::string npyImage(const dlrt_array &a) {
 } // namespace
 
 extern "C" dlrt_status dlrt_npy_read(const char *path, dlrt_array **out) {
-  if (!path || !out)
-    return fail(DLRT_ERROR_ARGUMENT, "dlrt_npy_read: path and out are required");
-  *out = nullptr;
-  std::string bytes;
-  if (dlrt_status s = readFile(path, bytes))
-    return s;
-  auto *a = static_cast<dlrt_array *>(std::calloc(1, sizeof(dlrt_array)));
-  if (dlrt_status s = parseNpy(path, bytes, *a)) {
-    std::free(a);
-    return s;
-  }
-  std::string stem = path;
-  stem = stem.substr(stem.find_last_of('/') + 1);
-  a->name = strdup(stem.substr(0, stem.rfind(".npy")).c_str());
-  *out = a;
-  return ok();
+  return dlrt::guarded("dlrt_npy_read", [&]() -> dlrt_status {
+    if (!path || !out)
+      return fail(DLRT_ERROR_ARGUMENT, "dlrt_npy_read: path and out are required");
+    *out = nullptr;
+    std::string bytes;
+    if (dlrt_status s = readFile(path, bytes))
+      return s;
+    auto *a = static_cast<dlrt_array *>(std::calloc(1, sizeof(dlrt_array)));
+    if (dlrt_status s = parseNpy(path, bytes, *a)) {
+      std::free(a);
+      return s;
+    }
+    std::string stem = path;
+    stem = stem.substr(stem.find_last_of('/') + 1);
+    a->name = strdup(stem.substr(0, stem.rfind(".npy")).c_str());
+    *out = a;
+    return ok();
+  });
 }
 
 extern "C" dlrt_status dlrt_npz_read(const char *path, dlrt_array **out,
                                      size_t *count) {
-  if (!path || !out || !count)
-    return fail(DLRT_ERROR_ARGUMENT, "dlrt_npz_read: NULL argument");
-  *out = nullptr;
-  *count = 0;
-  std::string b;
-  if (dlrt_status s = readFile(path, b))
-    return s;
-  auto bad = [&](const std::string &why) {
-    return fail(DLRT_ERROR_FORMAT, "'{}' is not a valid .npz archive: {}", path,
-                why);
-  };
-  // The end-of-central-directory record is in the last 64 KiB + 22 bytes.
-  size_t eocd = std::string::npos;
-  for (size_t i = b.size() >= 22 ? b.size() - 22 : 0;
-       b.size() >= 22 && i + 65557 >= b.size(); --i) {
-    if (readLE(b, i, 4) == 0x06054b50) {
-      eocd = i;
-      break;
+  return dlrt::guarded("dlrt_npz_read", [&]() -> dlrt_status {
+    if (!path || !out || !count)
+      return fail(DLRT_ERROR_ARGUMENT, "dlrt_npz_read: NULL argument");
+    *out = nullptr;
+    *count = 0;
+    std::string b;
+    if (dlrt_status s = readFile(path, b))
+      return s;
+    auto bad = [&](const std::string &why) {
+      return fail(DLRT_ERROR_FORMAT, "'{}' is not a valid .npz archive: {}", path,
+                  why);
+    };
+    // The end-of-central-directory record is in the last 64 KiB + 22 bytes.
+    size_t eocd = std::string::npos;
+    for (size_t i = b.size() >= 22 ? b.size() - 22 : 0;
+         b.size() >= 22 && i + 65557 >= b.size(); --i) {
+      if (readLE(b, i, 4) == 0x06054b50) {
+        eocd = i;
+        break;
+      }
+      if (i == 0)
+        break;
     }
-    if (i == 0)
-      break;
-  }
-  if (eocd == std::string::npos)
-    return bad("no zip directory (truncated?)");
-  uint64_t entries = readLE(b, eocd + 10, 2), dirSize = readLE(b, eocd + 12, 4),
-           dirOffset = readLE(b, eocd + 16, 4);
-  if (dirOffset > b.size() || dirSize > b.size() - dirOffset)
-    return bad("the zip directory lies outside the file");
-  std::vector<dlrt_array> arrays;
-  auto cleanup = [&](dlrt_status s) {
-    for (dlrt_array &a : arrays)
-      freeArray(a);
-    return s;
-  };
-  for (uint64_t e = 0, at = dirOffset; e < entries; ++e) {
-    if (at + 46 > b.size() || readLE(b, at, 4) != 0x02014b50)
-      return cleanup(bad("malformed zip directory entry"));
-    uint64_t method = readLE(b, at + 10, 2), packed = readLE(b, at + 20, 4),
-             size = readLE(b, at + 24, 4), nameLength = readLE(b, at + 28, 2),
-             extra = readLE(b, at + 30, 2), comment = readLE(b, at + 32, 2),
-             local = readLE(b, at + 42, 4);
-    if (at + 46 + nameLength > b.size())
-      return cleanup(bad("malformed zip directory entry"));
-    std::string name = b.substr(at + 46, nameLength);
-    at += 46 + nameLength + extra + comment;
-    if (packed == 0xffffffff || size == 0xffffffff || local == 0xffffffff)
-      return cleanup(bad("zip64 entries (arrays over 4 GiB) are not supported"));
-    if (local + 30 > b.size() || readLE(b, local, 4) != 0x04034b50)
-      return cleanup(bad("malformed local header of '" + name + "'"));
-    uint64_t start = local + 30 + readLE(b, local + 26, 2) + readLE(b, local + 28, 2);
-    if (start > b.size() || packed > b.size() - start)
-      return cleanup(bad("'" + name + "' runs past the end (truncated?)"));
-    std::string image;
-    if (method == 0) {
-      image = b.substr(start, packed);
-    } else if (method == 8) {
-      image.resize(size);
-      z_stream z{};
-      z.next_in = reinterpret_cast<Bytef *>(&b[start]);
-      z.avail_in = packed;
-      z.next_out = reinterpret_cast<Bytef *>(image.data());
-      z.avail_out = size;
-      bool inflated = inflateInit2(&z, -MAX_WBITS) == Z_OK &&
-                      inflate(&z, Z_FINISH) == Z_STREAM_END && z.total_out == size;
-      inflateEnd(&z);
-      if (!inflated)
-        return cleanup(bad("'" + name + "' does not inflate"));
-    } else {
-      return cleanup(bad("'" + name + "' uses zip method " + std::to_string(method)));
+    if (eocd == std::string::npos)
+      return bad("no zip directory (truncated?)");
+    uint64_t entries = readLE(b, eocd + 10, 2), dirSize = readLE(b, eocd + 12, 4),
+             dirOffset = readLE(b, eocd + 16, 4);
+    if (dirOffset > b.size() || dirSize > b.size() - dirOffset)
+      return bad("the zip directory lies outside the file");
+    std::vector<dlrt_array> arrays;
+    auto cleanup = [&](dlrt_status s) {
+      for (dlrt_array &a : arrays)
+        freeArray(a);
+      return s;
+    };
+    for (uint64_t e = 0, at = dirOffset; e < entries; ++e) {
+      if (at + 46 > b.size() || readLE(b, at, 4) != 0x02014b50)
+        return cleanup(bad("malformed zip directory entry"));
+      uint64_t method = readLE(b, at + 10, 2), packed = readLE(b, at + 20, 4),
+               size = readLE(b, at + 24, 4), nameLength = readLE(b, at + 28, 2),
+               extra = readLE(b, at + 30, 2), comment = readLE(b, at + 32, 2),
+               local = readLE(b, at + 42, 4);
+      if (at + 46 + nameLength > b.size())
+        return cleanup(bad("malformed zip directory entry"));
+      std::string name = b.substr(at + 46, nameLength);
+      at += 46 + nameLength + extra + comment;
+      if (packed == 0xffffffff || size == 0xffffffff || local == 0xffffffff)
+        return cleanup(bad("zip64 entries (arrays over 4 GiB) are not supported"));
+      if (local + 30 > b.size() || readLE(b, local, 4) != 0x04034b50)
+        return cleanup(bad("malformed local header of '" + name + "'"));
+      uint64_t start = local + 30 + readLE(b, local + 26, 2) + readLE(b, local + 28, 2);
+      if (start > b.size() || packed > b.size() - start)
+        return cleanup(bad("'" + name + "' runs past the end (truncated?)"));
+      std::string image;
+      if (method == 0) {
+        image = b.substr(start, packed);
+      } else if (method == 8) {
+        image.resize(size);
+        z_stream z{};
+        z.next_in = reinterpret_cast<Bytef *>(&b[start]);
+        z.avail_in = packed;
+        z.next_out = reinterpret_cast<Bytef *>(image.data());
+        z.avail_out = size;
+        bool inflated = inflateInit2(&z, -MAX_WBITS) == Z_OK &&
+                        inflate(&z, Z_FINISH) == Z_STREAM_END && z.total_out == size;
+        inflateEnd(&z);
+        if (!inflated)
+          return cleanup(bad("'" + name + "' does not inflate"));
+      } else {
+        return cleanup(bad("'" + name + "' uses zip method " + std::to_string(method)));
+      }
+      dlrt_array a{};
+      if (dlrt_status s = parseNpy(std::string(path) + ":" + name, image, a))
+        return cleanup(s);
+      if (name.size() > 4 && name.compare(name.size() - 4, 4, ".npy") == 0)
+        name.resize(name.size() - 4);
+      a.name = strdup(name.c_str());
+      arrays.push_back(a);
     }
-    dlrt_array a{};
-    if (dlrt_status s = parseNpy(std::string(path) + ":" + name, image, a))
-      return cleanup(s);
-    if (name.size() > 4 && name.compare(name.size() - 4, 4, ".npy") == 0)
-      name.resize(name.size() - 4);
-    a.name = strdup(name.c_str());
-    arrays.push_back(a);
-  }
-  *out = static_cast<dlrt_array *>(std::calloc(std::max<size_t>(arrays.size(), 1),
-                                               sizeof(dlrt_array)));
-  std::copy(arrays.begin(), arrays.end(), *out);
-  *count = arrays.size();
-  return ok();
+    *out = static_cast<dlrt_array *>(std::calloc(std::max<size_t>(arrays.size(), 1),
+                                                 sizeof(dlrt_array)));
+    std::copy(arrays.begin(), arrays.end(), *out);
+    *count = arrays.size();
+    return ok();
+  });
 }
 
 extern "C" dlrt_status dlrt_npz_write(const char *path, const dlrt_array *arrays,
                                       size_t count) {
-  if (!path || (count && !arrays))
-    return fail(DLRT_ERROR_ARGUMENT, "dlrt_npz_write: NULL argument");
-  std::string zip, directory;
-  for (size_t i = 0; i < count; ++i) {
-    const dlrt_array &a = arrays[i];
-    if (!a.name || !a.data || a.rank < 0 || a.rank > 8)
-      return fail(DLRT_ERROR_ARGUMENT, "dlrt_npz_write: array {} is incomplete", i);
-    std::string name = std::string(a.name) + ".npy", image = npyImage(a);
-    uint32_t crc = crc32(0, reinterpret_cast<const Bytef *>(image.data()),
-                         image.size());
-    auto header = [&](bool central) {
-      std::string h;
-      writeLE(h, central ? 0x02014b50 : 0x04034b50, 4);
-      if (central)
-        writeLE(h, 20, 2); // made by
-      writeLE(h, 20, 2);   // version needed
-      writeLE(h, 0, 2);    // flags
-      writeLE(h, 0, 2);    // stored
-      writeLE(h, 0, 4);    // time, date
-      writeLE(h, crc, 4);
-      writeLE(h, image.size(), 4);
-      writeLE(h, image.size(), 4);
-      writeLE(h, name.size(), 2);
-      writeLE(h, 0, 2); // extra
-      if (central) {
-        writeLE(h, 0, 2); // comment
-        writeLE(h, 0, 4); // disk, internal attributes
-        writeLE(h, 0, 4); // external attributes
-        writeLE(h, zip.size(), 4);
-      }
-      return h + name;
-    };
-    directory += header(true);
-    zip += header(false) + image;
-  }
-  uint64_t dirOffset = zip.size();
-  zip += directory;
-  writeLE(zip, 0x06054b50, 4);
-  writeLE(zip, 0, 4);
-  writeLE(zip, count, 2);
-  writeLE(zip, count, 2);
-  writeLE(zip, directory.size(), 4);
-  writeLE(zip, dirOffset, 4);
-  writeLE(zip, 0, 2);
-  return writeFileAtomically(path, zip);
+  return dlrt::guarded("dlrt_npz_write", [&]() -> dlrt_status {
+    if (!path || (count && !arrays))
+      return fail(DLRT_ERROR_ARGUMENT, "dlrt_npz_write: NULL argument");
+    std::string zip, directory;
+    for (size_t i = 0; i < count; ++i) {
+      const dlrt_array &a = arrays[i];
+      if (!a.name || !a.data || a.rank < 0 || a.rank > 8)
+        return fail(DLRT_ERROR_ARGUMENT, "dlrt_npz_write: array {} is incomplete", i);
+      std::string name = std::string(a.name) + ".npy", image = npyImage(a);
+      uint32_t crc = crc32(0, reinterpret_cast<const Bytef *>(image.data()),
+                           image.size());
+      auto header = [&](bool central) {
+        std::string h;
+        writeLE(h, central ? 0x02014b50 : 0x04034b50, 4);
+        if (central)
+          writeLE(h, 20, 2); // made by
+        writeLE(h, 20, 2);   // version needed
+        writeLE(h, 0, 2);    // flags
+        writeLE(h, 0, 2);    // stored
+        writeLE(h, 0, 4);    // time, date
+        writeLE(h, crc, 4);
+        writeLE(h, image.size(), 4);
+        writeLE(h, image.size(), 4);
+        writeLE(h, name.size(), 2);
+        writeLE(h, 0, 2); // extra
+        if (central) {
+          writeLE(h, 0, 2); // comment
+          writeLE(h, 0, 4); // disk, internal attributes
+          writeLE(h, 0, 4); // external attributes
+          writeLE(h, zip.size(), 4);
+        }
+        return h + name;
+      };
+      directory += header(true);
+      zip += header(false) + image;
+    }
+    uint64_t dirOffset = zip.size();
+    zip += directory;
+    writeLE(zip, 0x06054b50, 4);
+    writeLE(zip, 0, 4);
+    writeLE(zip, count, 2);
+    writeLE(zip, count, 2);
+    writeLE(zip, directory.size(), 4);
+    writeLE(zip, dirOffset, 4);
+    writeLE(zip, 0, 2);
+    return writeFileAtomically(path, zip);
+  });
 }
 
 extern "C" void dlrt_arrays_free(dlrt_array *arrays, size_t count) {

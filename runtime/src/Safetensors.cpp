@@ -85,74 +85,78 @@ bool isStepCounter(const std::string &name, const Entry &e) {
 } // namespace
 
 dlrt_status dlrt_model_load(dlrt_model *model, const char *path) {
-  if (!model || !path)
-    return fail(DLRT_ERROR_ARGUMENT, "dlrt_model_load: model and path are required");
-  std::string bytes;
-  if (dlrt_status s = readFile(path, bytes))
-    return s;
-  std::map<std::string, Entry> entries;
-  uint64_t dataStart = 0;
-  if (dlrt_status s = parseHeader(path, bytes, entries, dataStart))
-    return s;
+  return dlrt::guarded("dlrt_model_load", [&]() -> dlrt_status {
+    if (!model || !path)
+      return fail(DLRT_ERROR_ARGUMENT, "dlrt_model_load: model and path are required");
+    std::string bytes;
+    if (dlrt_status s = readFile(path, bytes))
+      return s;
+    std::map<std::string, Entry> entries;
+    uint64_t dataStart = 0;
+    if (dlrt_status s = parseHeader(path, bytes, entries, dataStart))
+      return s;
 
-  // Check everything before changing anything.
-  const dlc_model_v1 *d = model->descriptor;
-  std::set<std::string> wanted;
-  for (int32_t i = 0; i < d->num_params; ++i) {
-    const dlc_tensor_info &p = d->params[i];
-    wanted.insert(p.name);
-    auto it = entries.find(p.name);
-    if (it == entries.end())
-      return fail(DLRT_ERROR_NAME, "'{}' has no tensor '{}' (shape {})", path,
-                  p.name, shapeString(p.shape, p.rank));
-    const Entry &e = it->second;
-    if (e.dtype != "F32")
-      return fail(DLRT_ERROR_DTYPE, "'{}': tensor '{}' is {}, expected F32",
-                  path, p.name, e.dtype);
-    if (e.shape != std::vector<int64_t>(p.shape, p.shape + p.rank))
-      return fail(DLRT_ERROR_SHAPE, "'{}': tensor '{}' has shape {}, expected {}",
-                  path, p.name, shapeString(e.shape.data(), e.shape.size()),
-                  shapeString(p.shape, p.rank));
-    if (e.end - e.begin != model->params[i].size() * sizeof(float))
-      return fail(DLRT_ERROR_FORMAT, "'{}': tensor '{}' holds {} bytes, its "
-                  "shape needs {}", path, p.name, e.end - e.begin,
-                  model->params[i].size() * sizeof(float));
-  }
-  for (auto &[name, e] : entries)
-    if (!wanted.count(name) && !isStepCounter(name, e))
-      return fail(DLRT_ERROR_NAME, "'{}' has tensor '{}', which model '{}' "
-                  "does not have", path, name, d->name);
-  for (int32_t i = 0; i < d->num_params; ++i) {
-    const Entry &e = entries[d->params[i].name];
-    std::memcpy(model->params[i].data(), bytes.data() + dataStart + e.begin,
-                e.end - e.begin);
-  }
-  return ok();
+    // Check everything before changing anything.
+    const dlc_model_v1 *d = model->descriptor;
+    std::set<std::string> wanted;
+    for (int32_t i = 0; i < d->num_params; ++i) {
+      const dlc_tensor_info &p = d->params[i];
+      wanted.insert(p.name);
+      auto it = entries.find(p.name);
+      if (it == entries.end())
+        return fail(DLRT_ERROR_NAME, "'{}' has no tensor '{}' (shape {})", path,
+                    p.name, shapeString(p.shape, p.rank));
+      const Entry &e = it->second;
+      if (e.dtype != "F32")
+        return fail(DLRT_ERROR_DTYPE, "'{}': tensor '{}' is {}, expected F32",
+                    path, p.name, e.dtype);
+      if (e.shape != std::vector<int64_t>(p.shape, p.shape + p.rank))
+        return fail(DLRT_ERROR_SHAPE, "'{}': tensor '{}' has shape {}, expected {}",
+                    path, p.name, shapeString(e.shape.data(), e.shape.size()),
+                    shapeString(p.shape, p.rank));
+      if (e.end - e.begin != model->params[i].size() * sizeof(float))
+        return fail(DLRT_ERROR_FORMAT, "'{}': tensor '{}' holds {} bytes, its "
+                    "shape needs {}", path, p.name, e.end - e.begin,
+                    model->params[i].size() * sizeof(float));
+    }
+    for (auto &[name, e] : entries)
+      if (!wanted.count(name) && !isStepCounter(name, e))
+        return fail(DLRT_ERROR_NAME, "'{}' has tensor '{}', which model '{}' "
+                    "does not have", path, name, d->name);
+    for (int32_t i = 0; i < d->num_params; ++i) {
+      const Entry &e = entries[d->params[i].name];
+      std::memcpy(model->params[i].data(), bytes.data() + dataStart + e.begin,
+                  e.end - e.begin);
+    }
+    return ok();
+  });
 }
 
 dlrt_status dlrt_model_save(const dlrt_model *model, const char *path) {
-  if (!model || !path)
-    return fail(DLRT_ERROR_ARGUMENT, "dlrt_model_save: model and path are required");
-  const dlc_model_v1 *d = model->descriptor;
-  json header = json::object();
-  header["__metadata__"] = {{"format", "pt"}};
-  uint64_t offset = 0;
-  for (int32_t i = 0; i < d->num_params; ++i) {
-    const dlc_tensor_info &p = d->params[i];
-    uint64_t size = model->params[i].size() * sizeof(float);
-    header[p.name] = {{"dtype", "F32"},
-                      {"shape", std::vector<int64_t>(p.shape, p.shape + p.rank)},
-                      {"data_offsets", {offset, offset + size}}};
-    offset += size;
-  }
-  std::string text = header.dump();
-  text.append((8 - text.size() % 8) % 8, ' '); // data starts 8-byte aligned
-  std::string bytes(8, '\0');
-  for (int i = 0; i < 8; ++i)
-    bytes[i] = char((uint64_t(text.size()) >> (8 * i)) & 0xff);
-  bytes += text;
-  for (const std::vector<float> &p : model->params)
-    bytes.append(reinterpret_cast<const char *>(p.data()),
-                 p.size() * sizeof(float));
-  return writeFileAtomically(path, bytes);
+  return dlrt::guarded("dlrt_model_save", [&]() -> dlrt_status {
+    if (!model || !path)
+      return fail(DLRT_ERROR_ARGUMENT, "dlrt_model_save: model and path are required");
+    const dlc_model_v1 *d = model->descriptor;
+    json header = json::object();
+    header["__metadata__"] = {{"format", "pt"}};
+    uint64_t offset = 0;
+    for (int32_t i = 0; i < d->num_params; ++i) {
+      const dlc_tensor_info &p = d->params[i];
+      uint64_t size = model->params[i].size() * sizeof(float);
+      header[p.name] = {{"dtype", "F32"},
+                        {"shape", std::vector<int64_t>(p.shape, p.shape + p.rank)},
+                        {"data_offsets", {offset, offset + size}}};
+      offset += size;
+    }
+    std::string text = header.dump();
+    text.append((8 - text.size() % 8) % 8, ' '); // data starts 8-byte aligned
+    std::string bytes(8, '\0');
+    for (int i = 0; i < 8; ++i)
+      bytes[i] = char((uint64_t(text.size()) >> (8 * i)) & 0xff);
+    bytes += text;
+    for (const std::vector<float> &p : model->params)
+      bytes.append(reinterpret_cast<const char *>(p.data()),
+                   p.size() * sizeof(float));
+    return writeFileAtomically(path, bytes);
+  });
 }

@@ -59,8 +59,9 @@ std::vector<std::string> damaged(const std::string &good, unsigned seed) {
 
 /// Either success, or a failure with a message.
 void expectHandled(dlrt_status status, const std::string &what) {
-  if (status != DLRT_OK)
+  if (status != DLRT_OK) {
     EXPECT_STRNE(dlrt_last_error(), "") << what;
+  }
 }
 
 TEST(RuntimeRobustness, DamagedSafetensors) {

@@ -31,7 +31,8 @@ typedef enum dlrt_status {
   DLRT_ERROR_SHAPE = 5,    /* a tensor has the wrong shape */
   DLRT_ERROR_DTYPE = 6,    /* a tensor has the wrong element type */
   DLRT_ERROR_ARGUMENT = 7, /* a NULL pointer, a batch < 1, ... */
-  DLRT_ERROR_MODEL = 8     /* the model's code reported a failure */
+  DLRT_ERROR_MODEL = 8,    /* the model's code reported a failure */
+  DLRT_ERROR_MEMORY = 9    /* out of memory, or no thread could be started */
 } dlrt_status;
 
 /* The message of the calling thread's last failed call ("" if none).
