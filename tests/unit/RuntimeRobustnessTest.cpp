@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "TestFiles.h"
 #include "dlrt/dlrt.hpp"
 
 #include <gtest/gtest.h>
@@ -14,28 +15,13 @@
 #include <cstring>
 #include <elf.h>
 
-#include <fstream>
 #include <random>
-#include <sstream>
-#include <unistd.h>
 
 namespace {
 
-std::string temp(const std::string &name) {
-  return ::testing::TempDir() + "dlrt_fuzz_" + std::to_string(getpid()) + "_" +
-         name;
-}
-
-std::string slurp(const std::string &path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-void spit(const std::string &path, const std::string &bytes) {
-  std::ofstream(path, std::ios::binary) << bytes;
-}
+using dlc_test::slurp;
+using dlc_test::spit;
+using dlc_test::temp;
 
 /// Truncations at many lengths, then random byte and bit damage.
 std::vector<std::string> damaged(const std::string &good, unsigned seed) {
@@ -66,11 +52,11 @@ void expectHandled(dlrt_status status, const std::string &what) {
 
 TEST(RuntimeRobustness, DamagedSafetensors) {
   dlrt::Model model = dlrt::Model::open(DLRT_TEST_OPMIX);
-  std::string good = temp("good.safetensors");
+  std::string good = temp("fuzz_good.safetensors");
   model.save(good);
   dlrt_model *raw = nullptr;
   ASSERT_EQ(dlrt_model_open(DLRT_TEST_OPMIX, nullptr, &raw), DLRT_OK);
-  std::string path = temp("bad.safetensors");
+  std::string path = temp("fuzz_bad.safetensors");
   for (const std::string &bytes : damaged(slurp(good), 1)) {
     spit(path, bytes);
     expectHandled(dlrt_model_load(raw, path.c_str()), "safetensors");
@@ -90,9 +76,9 @@ TEST(RuntimeRobustness, DamagedArrays) {
     arrays[i].shape[2] = 4;
     arrays[i].data = values.data();
   }
-  std::string npz = temp("good.npz");
+  std::string npz = temp("fuzz_good.npz");
   ASSERT_EQ(dlrt_npz_write(npz.c_str(), arrays, 2), DLRT_OK);
-  std::string path = temp("bad.npz");
+  std::string path = temp("fuzz_bad.npz");
   for (const std::string &bytes : damaged(slurp(npz), 2)) {
     spit(path, bytes);
     dlrt_array *out = nullptr;
@@ -103,7 +89,7 @@ TEST(RuntimeRobustness, DamagedArrays) {
   }
   // The first member of the archive is a whole .npy image.
   std::string image = slurp(npz).substr(30 + 5, 128 + 96);
-  std::string npy = temp("bad.npy");
+  std::string npy = temp("fuzz_bad.npy");
   for (const std::string &bytes : damaged(image, 3)) {
     spit(npy, bytes);
     dlrt_array *out = nullptr;
@@ -118,7 +104,7 @@ TEST(RuntimeRobustness, DamagedLibraries) {
   // section headers at the end). Damage inside the mapped code and data is
   // out of reach: a library is code, and dlopen runs it.
   std::string good = slurp(DLRT_TEST_MLP);
-  std::string path = temp("bad.so");
+  std::string path = temp("fuzz_bad.so");
   std::mt19937 rng(4);
   for (int trial = 0; trial < 200; ++trial) {
     std::string bad = good;

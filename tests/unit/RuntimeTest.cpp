@@ -5,33 +5,21 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "TestFiles.h"
 #include "dlrt/dlrt.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <cstring>
-#include <fstream>
 #include <map>
-#include <sstream>
 #include <unistd.h>
 
 namespace {
 
-std::string temp(const std::string &name) {
-  return ::testing::TempDir() + "dlrt_" + std::to_string(getpid()) + "_" + name;
-}
-
-std::string slurp(const std::string &path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-void spit(const std::string &path, const std::string &bytes) {
-  std::ofstream(path, std::ios::binary) << bytes;
-}
+using dlc_test::slurp;
+using dlc_test::spit;
+using dlc_test::temp;
 
 std::string lastError() { return dlrt_last_error(); }
 
