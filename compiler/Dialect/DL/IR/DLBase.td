@@ -37,6 +37,10 @@ def DL_Dialect : Dialect {
     static constexpr ::llvm::StringLiteral kOutputAttr = "dl.output";
     static constexpr ::llvm::StringLiteral kNetworkAttr = "dl.network";
     static constexpr ::llvm::StringLiteral kOptimizerAttr = "dl.optimizer";
+    // @train_step's optimizer state ("optimizer.fc1.weight.exp_avg") and
+    // its scalar arguments ("lr", "step", "seed").
+    static constexpr ::llvm::StringLiteral kStateAttr = "dl.state";
+    static constexpr ::llvm::StringLiteral kScalarAttr = "dl.scalar";
   }];
 }
 
@@ -47,6 +51,14 @@ class DL_Op<string mnemonic, list<Trait> traits = []>
 def DL_FloatTensor : RankedTensorOf<[F32]>;
 def DL_IndexTensor : RankedTensorOf<[I32]>;
 def DL_Scalar : 0DTensorOf<[F32]>;
+// A scalar operand whose type an assembly format need not spell.
+def DL_ScalarOperand : 0DTensorOf<[F32]> {
+  let builderCall = "::mlir::RankedTensorType::get({}, $_builder.getF32Type())";
+}
+// Training's step counter and RNG seed.
+def DL_Counter : 0DTensorOf<[I64]> {
+  let builderCall = "::mlir::RankedTensorType::get({}, $_builder.getI64Type())";
+}
 def DL_TargetTensor : RankedTensorOf<[F32, I32]>;
 
 // Two spatial values (height, width) for strides, padding, kernels.

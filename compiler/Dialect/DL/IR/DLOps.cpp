@@ -69,13 +69,15 @@ LogicalResult DLDialect::verifyRegionArgAttribute(Operation *op, unsigned,
                                                   unsigned, NamedAttribute attr) {
   // dl.output on an argument: an out-parameter after bufferization.
   return verifyInterfaceName(
-      op, attr, {kInputAttr, kTargetAttr, kParamAttr, kBufferAttr, kOutputAttr});
+      op, attr, {kInputAttr, kTargetAttr, kParamAttr, kBufferAttr, kOutputAttr,
+                 kStateAttr, kScalarAttr});
 }
 
 LogicalResult DLDialect::verifyRegionResultAttribute(Operation *op, unsigned,
                                                      unsigned,
                                                      NamedAttribute attr) {
-  return verifyInterfaceName(op, attr, {kOutputAttr});
+  return verifyInterfaceName(
+      op, attr, {kOutputAttr, kParamAttr, kBufferAttr, kStateAttr});
 }
 
 //===----------------------------------------------------------------------===//

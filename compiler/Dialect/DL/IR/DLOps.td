@@ -309,4 +309,6 @@ def DL_BceWithLogitsOp : DL_PairLossOp<"bce_with_logits",
 def DL_DiceOp : DL_PairLossOp<"dice",
     "Soft Dice loss: 1 - (2 sum(p t) + 1) / (sum(p) + sum(t) + 1), per sample and channel, averaged">;
 
+include "compiler/Dialect/DL/IR/DLTrainOps.td"
+
 #endif // DLC_DIALECT_DL_IR_DLOPS_TD

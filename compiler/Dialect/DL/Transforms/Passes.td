@@ -17,4 +17,21 @@ def PrintSummary : Pass<"dl-print-summary", "mlir::ModuleOp"> {
   }];
 }
 
+def GenerateTrainStep : Pass<"dl-generate-train-step", "mlir::ModuleOp"> {
+  let summary = "Differentiate @loss into @train_step: forward, loss, backward, optimizer update";
+  let description = [{
+    Reverse-mode automatic differentiation of the private `@loss`. The new
+    public `@train_step(inputs, targets, params, state, lr, step, seed)`
+    returns the loss, every parameter and buffer after the step, and the
+    optimizer state after it. Training-mode batchnorm becomes batch
+    statistics, normalisation and the running-statistics update; training
+    dropout becomes a seeded mask. Each op's backward comes from
+    GradientRules.cpp; the update follows the module's `dl.optimizer` with
+    PyTorch's rules. A parameter that the loss does not reach is left as it
+    is, as PyTorch skips parameters without a gradient. Without `@loss` the
+    pass does nothing.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect"];
+}
+
 #endif // DLC_DIALECT_DL_TRANSFORMS_PASSES_TD
