@@ -2,6 +2,8 @@
 //
 //   dl ──(DLToLinalg)──► linalg on tensors ──(LinalgToCPU)──► LLVM dialect
 //
+//   @forward and, for networks with a loss, @train_step (dl-generate-train-step)
+//
 // dlc and dlc-opt (--dlc-cpu-pipeline) run exactly these lists.
 //
 //===----------------------------------------------------------------------===//
@@ -9,6 +11,7 @@
 #include "compiler/Pipelines/Pipelines.h"
 
 #include "compiler/Conversion/Passes.h"
+#include "compiler/Dialect/DL/Transforms/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -33,8 +36,10 @@ static LogicalResult copyWithLinalg(OpBuilder &b, Location loc, Value from,
   return success();
 }
 
-void dlc::buildDLToLinalgPipeline(OpPassManager &pm) {
-  pm.addPass(createSymbolDCEPass()); // @loss belongs to training
+void dlc::buildDLToLinalgPipeline(OpPassManager &pm, bool training) {
+  if (training)
+    pm.addPass(dl::createGenerateTrainStep());
+  pm.addPass(createSymbolDCEPass()); // @loss is private
   pm.addPass(createCanonicalizerPass());
   pm.addPass(dlc::createConvertDLToLinalg());
   pm.addPass(createCanonicalizerPass());
@@ -87,20 +92,20 @@ void dlc::buildLinalgToCPUPipeline(OpPassManager &pm) {
   pm.addPass(createCanonicalizerPass());
 }
 
-void dlc::buildCPUPipeline(OpPassManager &pm) {
-  buildDLToLinalgPipeline(pm);
+void dlc::buildCPUPipeline(OpPassManager &pm, bool training) {
+  buildDLToLinalgPipeline(pm, training);
   buildLinalgToCPUPipeline(pm);
 }
 
 void dlc::registerDLCPipelines() {
   PassPipelineRegistration<>("dlc-to-linalg-pipeline",
                              "dl to linalg on tensors (target-independent)",
-                             buildDLToLinalgPipeline);
+                             [](OpPassManager &pm) { buildDLToLinalgPipeline(pm); });
   PassPipelineRegistration<>("dlc-linalg-to-cpu-pipeline",
                              "linalg on tensors to the LLVM dialect (CPU)",
                              buildLinalgToCPUPipeline);
   PassPipelineRegistration<>("dlc-cpu-pipeline",
                              "dl to the LLVM dialect for the CPU (what dlc "
                              "runs before emitting an object)",
-                             buildCPUPipeline);
+                             [](OpPassManager &pm) { buildCPUPipeline(pm); });
 }

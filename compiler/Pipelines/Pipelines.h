@@ -10,15 +10,17 @@ class OpPassManager;
 namespace dlc {
 
 /// Target-independent half: dl (as the frontend emits it) to optimised
-/// linalg on tensors. A GPU pipeline starts from its result.
-void buildDLToLinalgPipeline(mlir::OpPassManager &pm);
+/// linalg on tensors. With `training`, @loss becomes @train_step first
+/// (autodiff and the optimizer); without it @loss is dropped. A GPU
+/// pipeline starts from its result.
+void buildDLToLinalgPipeline(mlir::OpPassManager &pm, bool training = true);
 
 /// CPU half: linalg on tensors to the LLVM dialect (bufferisation with
 /// results as out-parameters, loops, LLVM).
 void buildLinalgToCPUPipeline(mlir::OpPassManager &pm);
 
 /// Both halves: what `dlc --emit=obj|so` runs before translation to LLVM IR.
-void buildCPUPipeline(mlir::OpPassManager &pm);
+void buildCPUPipeline(mlir::OpPassManager &pm, bool training = true);
 
 /// `--dlc-to-linalg-pipeline` and `--dlc-cpu-pipeline` for dlc-opt.
 void registerDLCPipelines();

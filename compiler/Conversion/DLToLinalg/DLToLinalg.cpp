@@ -1,7 +1,7 @@
 //===- DLToLinalg.cpp - The convert-dl-to-linalg pass ---------------------===//
 //
 // Sets up the conversion target and collects the patterns of the op
-// families (LayerPatterns, ElementwisePatterns, ShapePatterns).
+// families (layers, element-wise, shape, losses, gradients, training).
 //
 //===----------------------------------------------------------------------===//
 
@@ -32,6 +32,9 @@ struct ConvertDLToLinalg
     dlc::populateLayerPatterns(patterns);
     dlc::populateElementwisePatterns(patterns);
     dlc::populateShapePatterns(patterns);
+    dlc::populateLossPatterns(patterns);
+    dlc::populateGradientPatterns(patterns);
+    dlc::populateTrainingPatterns(patterns);
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns))))
       signalPassFailure();

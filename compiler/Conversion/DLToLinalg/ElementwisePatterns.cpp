@@ -54,29 +54,6 @@ struct DropoutLowering : OpConversionPattern<dl::DropoutOp> {
   }
 };
 
-/// fn(x, r) where r was reduced from x along `axis`, broadcast back.
-Value withReduced(OpBuilder &b, Location loc, Value x, Value r, int64_t axis,
-                  ScalarFn fn) {
-  auto type = cast<RankedTensorType>(x.getType());
-  int64_t rank = type.getRank();
-  MLIRContext *ctx = b.getContext();
-  SmallVector<AffineExpr> kept;
-  for (int64_t i = 0; i < rank; ++i)
-    if (i != axis)
-      kept.push_back(getAffineDimExpr(i, ctx));
-  SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(rank, ctx),
-                                 AffineMap::get(rank, 0, kept, ctx),
-                                 AffineMap::getMultiDimIdentityMap(rank, ctx)};
-  return b
-      .create<linalg::GenericOp>(
-          loc, type, ValueRange{x, r}, emptyTensor(b, loc, type, x), maps,
-          SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
-          [&](OpBuilder &nb, Location nloc, ValueRange args) {
-            nb.create<linalg::YieldOp>(nloc, fn(nb, nloc, args.drop_back()));
-          })
-      .getResult(0);
-}
-
 /// exp(x - max) / sum(exp(x - max)) along the axis: stable for any logits.
 struct SoftmaxLowering : OpConversionPattern<dl::SoftmaxOp> {
   using OpConversionPattern::OpConversionPattern;

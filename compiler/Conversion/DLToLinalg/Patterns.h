@@ -5,6 +5,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/Dialect/Utils/StructuredOpsUtils.h"
 #include "mlir/IR/PatternMatch.h"
 
 namespace dlc {
@@ -15,6 +16,12 @@ void populateLayerPatterns(mlir::RewritePatternSet &patterns);
 void populateElementwisePatterns(mlir::RewritePatternSet &patterns);
 /// Pooling, flatten, concat.
 void populateShapePatterns(mlir::RewritePatternSet &patterns);
+/// Losses and their gradients.
+void populateLossPatterns(mlir::RewritePatternSet &patterns);
+/// The backward of layers, activations, pooling and shape ops.
+void populateGradientPatterns(mlir::RewritePatternSet &patterns);
+/// Batch statistics, dropout masks and optimizer updates.
+void populateTrainingPatterns(mlir::RewritePatternSet &patterns);
 
 /// tensor.empty of `type` whose dynamic dimensions (the batch) are read
 /// from the same dimensions of `like`.
@@ -43,6 +50,36 @@ mlir::Value f32Constant(mlir::OpBuilder &b, mlir::Location loc, double v);
 /// drops that dimension.
 mlir::Value reduce(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
                    int64_t axis, double init, ScalarFn combine);
+
+/// fn(x, r) where r was reduced from x along `axis`, broadcast back.
+mlir::Value withReduced(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                        mlir::Value r, int64_t axis, ScalarFn fn);
+/// A linalg.generic; `fn` gets every block argument (inputs, then outputs)
+/// and returns the values to yield. Returns result number `result`.
+using BodyFn = llvm::function_ref<llvm::SmallVector<mlir::Value>(
+    mlir::OpBuilder &, mlir::Location, mlir::ValueRange)>;
+mlir::Value generic(mlir::OpBuilder &b, mlir::Location loc,
+                    mlir::ValueRange inputs, llvm::ArrayRef<mlir::AffineMap> maps,
+                    mlir::ValueRange inits,
+                    llvm::ArrayRef<mlir::utils::IteratorType> iterators,
+                    BodyFn fn, unsigned result = 0);
+/// Like `elementwise` with `count` results of `type`; `fn` gets the
+/// inputs' elements and returns `count` values.
+llvm::SmallVector<mlir::Value>
+elementwiseResults(mlir::OpBuilder &b, mlir::Location loc,
+                   mlir::RankedTensorType type, mlir::ValueRange inputs,
+                   unsigned count, BodyFn fn);
+/// The sum of fn(inputs' elements) over every dimension of the first input
+/// not in `kept`; other inputs have its rank or broadcast as in
+/// `elementwise`. The result has the kept dimensions.
+mlir::Value sumOver(mlir::OpBuilder &b, mlir::Location loc,
+                    mlir::ValueRange inputs, llvm::ArrayRef<int64_t> kept,
+                    ScalarFn fn);
+/// The number of elements of `x` in dimensions `dims`, as an f32.
+mlir::Value countOf(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                    llvm::ArrayRef<int64_t> dims);
+/// The element of a rank-0 tensor.
+mlir::Value scalarOf(mlir::OpBuilder &b, mlir::Location loc, mlir::Value t);
 
 } // namespace dlc
 

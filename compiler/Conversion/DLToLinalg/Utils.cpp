@@ -139,3 +139,113 @@ Value dlc::reduce(OpBuilder &b, Location loc, Value x, int64_t axis,
           })
       .getResult(0);
 }
+
+/// fn(x, r) where r was reduced from x along `axis`, broadcast back.
+Value dlc::withReduced(OpBuilder &b, Location loc, Value x, Value r, int64_t axis,
+                  ScalarFn fn) {
+  auto type = cast<RankedTensorType>(x.getType());
+  int64_t rank = type.getRank();
+  MLIRContext *ctx = b.getContext();
+  SmallVector<AffineExpr> kept;
+  for (int64_t i = 0; i < rank; ++i)
+    if (i != axis)
+      kept.push_back(getAffineDimExpr(i, ctx));
+  SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(rank, ctx),
+                                 AffineMap::get(rank, 0, kept, ctx),
+                                 AffineMap::getMultiDimIdentityMap(rank, ctx)};
+  return b
+      .create<linalg::GenericOp>(
+          loc, type, ValueRange{x, r}, emptyTensor(b, loc, type, x), maps,
+          SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+          [&](OpBuilder &nb, Location nloc, ValueRange args) {
+            nb.create<linalg::YieldOp>(nloc, fn(nb, nloc, args.drop_back()));
+          })
+      .getResult(0);
+}
+
+
+Value dlc::generic(OpBuilder &b, Location loc, ValueRange inputs,
+                   ArrayRef<AffineMap> maps, ValueRange inits,
+                   ArrayRef<utils::IteratorType> iterators, BodyFn fn,
+                   unsigned result) {
+  return b
+      .create<linalg::GenericOp>(
+          loc, inits.getTypes(), inputs, inits, maps, iterators,
+          [&](OpBuilder &nb, Location nloc, ValueRange args) {
+            nb.create<linalg::YieldOp>(nloc, fn(nb, nloc, args));
+          })
+      .getResult(result);
+}
+
+SmallVector<Value> dlc::elementwiseResults(OpBuilder &b, Location loc,
+                                           RankedTensorType type,
+                                           ValueRange inputs, unsigned count,
+                                           BodyFn fn) {
+  int64_t rank = type.getRank();
+  Value like = inputs.front();
+  SmallVector<AffineMap> maps;
+  for (Value v : inputs)
+    maps.push_back(broadcastMap(b.getContext(), rank,
+                                cast<RankedTensorType>(v.getType()).getRank()));
+  SmallVector<Value> inits;
+  for (unsigned i = 0; i < count; ++i) {
+    inits.push_back(emptyTensor(b, loc, type, like));
+    maps.push_back(AffineMap::getMultiDimIdentityMap(rank, b.getContext()));
+  }
+  auto op = b.create<linalg::GenericOp>(
+      loc, TypeRange(SmallVector<Type>(count, type)), inputs, inits, maps,
+      SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        nb.create<linalg::YieldOp>(
+            nloc, fn(nb, nloc, args.drop_back(count)));
+      });
+  return SmallVector<Value>(op.getResults());
+}
+
+Value dlc::sumOver(OpBuilder &b, Location loc, ValueRange inputs,
+                   ArrayRef<int64_t> kept, ScalarFn fn) {
+  Value x = inputs.front();
+  auto type = cast<RankedTensorType>(x.getType());
+  int64_t rank = type.getRank();
+  MLIRContext *ctx = b.getContext();
+  SmallVector<int64_t> shape;
+  SmallVector<Value> dynamic;
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::reduction);
+  for (int64_t d : kept) {
+    shape.push_back(type.getDimSize(d));
+    iterators[d] = utils::IteratorType::parallel;
+    if (type.isDynamicDim(d))
+      dynamic.push_back(b.create<tensor::DimOp>(loc, x, d));
+  }
+  auto resultType = RankedTensorType::get(shape, type.getElementType());
+  Value acc = b.create<linalg::FillOp>(
+                   loc, f32Constant(b, loc, 0.0),
+                   b.create<tensor::EmptyOp>(loc, resultType, dynamic).getResult())
+                  .getResult(0);
+  SmallVector<AffineMap> maps;
+  for (Value v : inputs)
+    maps.push_back(broadcastMap(ctx, rank,
+                                cast<RankedTensorType>(v.getType()).getRank()));
+  SmallVector<unsigned> targets(kept.begin(), kept.end());
+  maps.push_back(AffineMap::getMultiDimMapWithTargets(rank, targets, ctx));
+  return generic(b, loc, inputs, maps, acc, iterators,
+                 [&](OpBuilder &nb, Location nloc, ValueRange args) {
+                   Value term = fn(nb, nloc, args.drop_back());
+                   return SmallVector<Value>{
+                       nb.create<arith::AddFOp>(nloc, args.back(), term)};
+                 });
+}
+
+Value dlc::countOf(OpBuilder &b, Location loc, Value x,
+                   ArrayRef<int64_t> dims) {
+  Value n = b.create<arith::ConstantIndexOp>(loc, 1);
+  for (int64_t d : dims)
+    n = b.create<arith::MulIOp>(loc, n, b.create<tensor::DimOp>(loc, x, d));
+  Value i64 = b.create<arith::IndexCastOp>(loc, b.getI64Type(), n);
+  return b.create<arith::SIToFPOp>(loc, b.getF32Type(), i64);
+}
+
+Value dlc::scalarOf(OpBuilder &b, Location loc, Value tensor0d) {
+  return b.create<tensor::ExtractOp>(loc, tensor0d, ValueRange{});
+}
