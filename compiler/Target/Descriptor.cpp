@@ -37,9 +37,11 @@ public:
                                      "dlc_hyper_parameter");
     model = llvm::StructType::create(ctx,
                                      {i32, ptr, ptr, i32, i32, i32, i32, ptr,
-                                      ptr, ptr, ptr, ptr, i32, ptr, ptr, ptr,
-                                      ptr, ptr},
+                                      ptr, ptr, ptr, ptr, i32, ptr, i32, ptr,
+                                      ptr, ptr, ptr, ptr, ptr},
                                      "dlc_model_v1");
+    trainArgs = llvm::StructType::create(
+        ctx, {llvm::Type::getFloatTy(ctx), i64, i64}, "dlc_train_args");
   }
 
   Constant *string(llvm::StringRef s) {
@@ -98,47 +100,93 @@ public:
     return fn;
   }
 
-  /// int32_t forward(int64_t batch, void *const *inputs, void *const
-  /// *params, void *const *outputs, void *workspace): unpacks the pointer
-  /// arrays into the memref descriptors (allocated, aligned, offset, sizes,
-  /// strides) that the lowered @forward takes, contiguous row-major.
-  llvm::Function *adapter(llvm::Function *inner, const ModelInterface &spec) {
-    auto *fn = llvm::Function::Create(
-        llvm::FunctionType::get(i32, {i64, ptr, ptr, ptr, ptr}, false),
-        llvm::GlobalValue::InternalLinkage, "dlc.forward", m);
-    llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", fn));
-    llvm::Value *batch = fn->getArg(0);
-    std::vector<llvm::Value *> args;
-    auto unpack = [&](const std::vector<TensorSpec> &specs, llvm::Value *array) {
-      for (size_t i = 0; i < specs.size(); ++i) {
-        llvm::Value *slot = b.CreateConstGEP1_64(ptr, array, i);
-        llvm::Value *data = b.CreateLoad(ptr, slot);
-        args.push_back(data);
-        args.push_back(data);
-        args.push_back(llvm::ConstantInt::get(i64, 0));
-        const std::vector<int64_t> &shape = specs[i].shape;
-        for (int64_t d : shape)
-          args.push_back(d < 0 ? batch : llvm::ConstantInt::get(i64, d));
-        int64_t stride = 1;
-        std::vector<llvm::Value *> strides(shape.size());
-        for (size_t k = shape.size(); k-- > 0;) {
-          strides[k] = llvm::ConstantInt::get(i64, stride);
-          stride *= shape[k] < 0 ? 1 : shape[k];
-        }
-        args.insert(args.end(), strides.begin(), strides.end());
+  /// Appends the memref descriptor (allocated, aligned, offset, sizes,
+  /// strides; contiguous row-major) of each tensor of `specs`, whose data
+  /// pointers are in the array `array`.
+  void unpack(llvm::IRBuilder<> &b, llvm::Value *batch,
+              const std::vector<TensorSpec> &specs, llvm::Value *array,
+              std::vector<llvm::Value *> &args) {
+    for (size_t i = 0; i < specs.size(); ++i) {
+      llvm::Value *data = b.CreateLoad(ptr, b.CreateConstGEP1_64(ptr, array, i));
+      scalar(data, args);
+      const std::vector<int64_t> &shape = specs[i].shape;
+      for (int64_t d : shape)
+        args.push_back(d < 0 ? batch : llvm::ConstantInt::get(i64, d));
+      int64_t stride = 1;
+      std::vector<llvm::Value *> strides(shape.size());
+      for (size_t k = shape.size(); k-- > 0;) {
+        strides[k] = llvm::ConstantInt::get(i64, stride);
+        stride *= shape[k] < 0 ? 1 : shape[k];
       }
-    };
-    unpack(spec.inputs, fn->getArg(1));
-    unpack(spec.params, fn->getArg(2));
-    unpack(spec.outputs, fn->getArg(3));
-    if (args.size() != inner->arg_size())
+      args.insert(args.end(), strides.begin(), strides.end());
+    }
+  }
+
+  /// The descriptor of a rank-0 memref at `data`.
+  void scalar(llvm::Value *data, std::vector<llvm::Value *> &args) {
+    args.push_back(data);
+    args.push_back(data);
+    args.push_back(llvm::ConstantInt::get(i64, 0));
+  }
+
+  /// A C entry point of type `type` that calls the lowered `inner` with the
+  /// arguments `build` makes from its own; null when their count differs.
+  llvm::Function *adapter(
+      llvm::Function *inner, llvm::FunctionType *type, llvm::StringRef name,
+      llvm::function_ref<void(llvm::IRBuilder<> &, llvm::Function *,
+                              std::vector<llvm::Value *> &)>
+          build) {
+    auto *fn = llvm::Function::Create(type, llvm::GlobalValue::InternalLinkage,
+                                      name, m);
+    llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", fn));
+    std::vector<llvm::Value *> args;
+    build(b, fn, args);
+    if (args.size() != inner->arg_size()) {
+      fn->eraseFromParent();
       return nullptr;
+    }
     b.CreateCall(inner, args);
     b.CreateRet(llvm::ConstantInt::get(i32, 0));
     return fn;
   }
 
-  Constant *descriptor(const ModelInterface &spec, llvm::Function *forward) {
+  /// dlc_forward_fn over the lowered @forward(inputs, params, outputs).
+  llvm::Function *forward(llvm::Function *inner, const ModelInterface &spec) {
+    auto *type = llvm::FunctionType::get(i32, {i64, ptr, ptr, ptr, ptr}, false);
+    return adapter(inner, type, "dlc.forward",
+                   [&](llvm::IRBuilder<> &b, llvm::Function *fn,
+                       std::vector<llvm::Value *> &args) {
+                     llvm::Value *batch = fn->getArg(0);
+                     unpack(b, batch, spec.inputs, fn->getArg(1), args);
+                     unpack(b, batch, spec.params, fn->getArg(2), args);
+                     unpack(b, batch, spec.outputs, fn->getArg(3), args);
+                   });
+  }
+
+  /// dlc_train_step_fn over the lowered @train_step(inputs, targets,
+  /// params, state, lr, step, seed, loss, new params, new state).
+  llvm::Function *trainStep(llvm::Function *inner, const ModelInterface &spec) {
+    auto *type = llvm::FunctionType::get(
+        i32, {i64, ptr, ptr, ptr, ptr, ptr, ptr, ptr, ptr, ptr}, false);
+    return adapter(inner, type, "dlc.train_step",
+                   [&](llvm::IRBuilder<> &b, llvm::Function *fn,
+                       std::vector<llvm::Value *> &args) {
+                     llvm::Value *batch = fn->getArg(0);
+                     unpack(b, batch, spec.inputs, fn->getArg(1), args);
+                     unpack(b, batch, spec.targets, fn->getArg(2), args);
+                     unpack(b, batch, spec.params, fn->getArg(3), args);
+                     unpack(b, batch, spec.state, fn->getArg(4), args);
+                     for (unsigned field = 0; field < 3; ++field)
+                       scalar(b.CreateStructGEP(trainArgs, fn->getArg(5), field),
+                              args);
+                     scalar(fn->getArg(6), args);
+                     unpack(b, batch, spec.params, fn->getArg(7), args);
+                     unpack(b, batch, spec.state, fn->getArg(8), args);
+                   });
+  }
+
+  Constant *descriptor(const ModelInterface &spec, llvm::Function *forward,
+                       llvm::Function *trainStep) {
     auto count = [&](size_t n) { return llvm::ConstantInt::get(i32, n); };
     Constant *fields[] = {
         llvm::ConstantInt::get(i32, DLC_ABI_VERSION),
@@ -155,9 +203,14 @@ public:
         string(spec.optimizer),
         count(spec.hyperParameters.size()),
         hyperParameters(spec),
+        count(trainStep ? spec.state.size() : 0),
+        trainStep ? tensors(spec.state, "dlc.state")
+                  : llvm::ConstantPointerNull::get(ptr),
+        string(spec.metric),
         workspaceSize(),
         forward,
-        llvm::ConstantPointerNull::get(ptr),
+        trainStep ? static_cast<Constant *>(trainStep)
+                  : llvm::ConstantPointerNull::get(ptr),
         llvm::ConstantPointerNull::get(ptr)};
     return global(llvm::ConstantStruct::get(model, fields), "dlc.model");
   }
@@ -176,7 +229,7 @@ private:
   llvm::LLVMContext &ctx;
   llvm::PointerType *ptr;
   llvm::IntegerType *i32, *i64;
-  llvm::StructType *tensorInfo, *hyper, *model;
+  llvm::StructType *tensorInfo, *hyper, *model, *trainArgs;
 };
 
 } // namespace
@@ -205,18 +258,28 @@ std::unique_ptr<llvm::Module> dlc::buildModelModule(mlir::ModuleOp lowered,
       g.setLinkage(llvm::GlobalValue::InternalLinkage);
 
   DescriptorWriter writer(*module);
-  llvm::Function *forward = writer.adapter(inner, spec);
+  llvm::Function *forward = writer.forward(inner, spec);
   if (!forward) {
     mlir::emitError(lowered.getLoc(),
                     "the lowered forward does not take the memrefs of the "
                     "model's inputs, parameters and outputs");
     return nullptr;
   }
+  llvm::Function *trainStep = nullptr;
+  if (llvm::Function *innerTrain = module->getFunction("train_step")) {
+    trainStep = writer.trainStep(innerTrain, spec);
+    if (!trainStep) {
+      mlir::emitError(lowered.getLoc(),
+                      "the lowered train_step does not take the memrefs of "
+                      "the model's inputs, targets, parameters and state");
+      return nullptr;
+    }
+  }
   std::string symbol = entrySymbol(spec, options);
   if (module->getNamedValue(symbol)) {
     mlir::emitError(lowered.getLoc(), "symbol '" + symbol + "' is taken");
     return nullptr;
   }
-  writer.entry(writer.descriptor(spec, forward), symbol);
+  writer.entry(writer.descriptor(spec, forward, trainStep), symbol);
   return module;
 }

@@ -79,13 +79,34 @@ FailureOr<ModelInterface> dlc::extractInterface(ModuleOp module) {
     model.outputs.push_back(specOf(name ? name.getValue() : "output",
                                    forward.getResultTypes()[i]));
   }
-  if (auto loss = module.lookupSymbol<func::FuncOp>("loss"))
+  auto opt =
+      module->getAttrOfType<DictionaryAttr>(dl::DLDialect::kOptimizerAttr);
+  if (auto loss = module.lookupSymbol<func::FuncOp>("loss")) {
     for (BlockArgument arg : loss.getArguments())
       if (auto name = loss.getArgAttrOfType<StringAttr>(
               arg.getArgNumber(), dl::DLDialect::kTargetAttr))
         model.targets.push_back(specOf(name, arg.getType()));
-  if (auto opt = module->getAttrOfType<DictionaryAttr>(
-          dl::DLDialect::kOptimizerAttr)) {
+    for (const TensorSpec &p : model.params)
+      if (p.trainable)
+        for (StringRef s : dl::optimizerStateNames(opt)) {
+          TensorSpec state = p;
+          state.name = "optimizer." + p.name + "." + s.str();
+          state.init = 1;
+          model.state.push_back(state);
+        }
+    // The first loss term decides the task's metric.
+    loss.walk([&](Operation *op) {
+      if (!model.metric.empty())
+        return;
+      if (isa<dl::CrossEntropyOp>(op))
+        model.metric = "accuracy";
+      else if (isa<dl::DiceOp, dl::BceWithLogitsOp>(op))
+        model.metric = "dice";
+      else if (isa<dl::MseOp, dl::L1Op>(op))
+        model.metric = "psnr";
+    });
+  }
+  if (opt) {
     for (NamedAttribute hyper : opt) {
       if (auto name = dyn_cast<StringAttr>(hyper.getValue()))
         model.optimizer = name.str();

@@ -24,6 +24,9 @@ struct TensorSpec {
 struct ModelInterface {
   std::string name;
   std::vector<TensorSpec> inputs, targets, outputs, params;
+  std::vector<TensorSpec> state; ///< Optimizer state (with a loss only).
+  std::string metric;            ///< "accuracy", "dice", "psnr" or "".
+  bool trains = false;           ///< The library has a train_step.
   std::string optimizer;
   std::vector<std::pair<std::string, double>> hyperParameters;
 };

@@ -49,6 +49,10 @@ static dlrt_status adopt(const dlc_model_v1 *d, const std::string &origin,
       return fail(DLRT_ERROR_FORMAT, "{}: parameter '{}' appears twice",
                   origin, p.name);
   }
+  if (d->num_state < 0 || (d->num_state && !d->state))
+    return fail(DLRT_ERROR_FORMAT, "{}: incomplete descriptor", origin);
+  for (int32_t i = 0; i < d->num_state; ++i)
+    model->state.emplace_back(dlrt_tensor_elements(&d->state[i], 1), 0.0f);
   return dlrt_model_init(model.get(), 0);
 }
 
@@ -134,6 +138,10 @@ dlrt_status dlrt_model_init(dlrt_model *model, uint64_t seed) {
     if (!model)
       return fail(DLRT_ERROR_ARGUMENT, "dlrt_model_init: model is NULL");
     const dlc_model_v1 *d = model->descriptor;
+    for (std::vector<float> &s : model->state)
+      std::fill(s.begin(), s.end(), 0.0f);
+    model->step = 0;
+    model->seed = seed;
     for (int32_t i = 0; i < d->num_params; ++i) {
       const dlc_tensor_info &p = d->params[i];
       std::vector<float> &values = model->params[i];

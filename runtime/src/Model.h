@@ -5,6 +5,7 @@
 
 #include "dlrt/dlrt.h"
 
+#include <map>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -16,6 +17,13 @@ struct dlrt_model {
   std::vector<std::vector<float>> params;
   std::unordered_map<std::string, size_t> index;
   int32_t threads = 0; ///< 0: one per processor.
+  /// Optimizer state, one buffer per descriptor state tensor.
+  std::vector<std::vector<float>> state;
+  /// Where a train step writes; swapped with params and state after it.
+  std::vector<std::vector<float>> nextParams, nextState;
+  int64_t step = 0;
+  uint64_t seed = 0;
+  std::map<std::string, std::string> metadata;
 
   ~dlrt_model();
 };

@@ -3,8 +3,12 @@
 //   dlc-run info lenet5.so [--json]
 //   dlc-run predict lenet5.so --weights w.safetensors --input image=x.npy --out y.npz
 //   dlc-run bench lenet5.so --batch 64
+//   dlc-run train mlp.so --data digits_train.npz --val digits_test.npz --epochs 20
+//   dlc-run eval mlp.so --weights ckpt.safetensors --data digits_test.npz
 //
 //===----------------------------------------------------------------------===//
+
+#include "Train.h"
 
 #include "dlrt/dlrt.hpp"
 
@@ -259,12 +263,70 @@ int main(int argc, char **argv) {
   benchCmd->add_option("--threads", threads,
                        "Threads splitting the batch (0: one per processor)");
 
+  dlcrun::TrainOptions train;
+  CLI::App *trainCmd = app.add_subcommand(
+      "train", "Train with the compiled optimizer, like Keras' fit()");
+  trainCmd->add_option("model", train.model, "A model.so from dlc")->required();
+  trainCmd->add_option("--data", train.data,
+                       "Training data: a .npz with arrays named after the "
+                       "inputs and targets, or MNIST's "
+                       "IMAGES.idx3-ubyte,LABELS.idx1-ubyte")
+      ->required();
+  auto *valOpt = trainCmd->add_option("--val", train.val,
+                                      "Validation data, as --data");
+  trainCmd->add_option("--val-split", train.valSplit,
+                       "Validate on the last fraction of --data instead")
+      ->excludes(valOpt);
+  trainCmd->add_option("--epochs", train.epochs, "Passes over the data")
+      ->capture_default_str();
+  trainCmd->add_option("--batch", train.batch,
+                       "Samples per step (the last step of an epoch takes "
+                       "the rest)")
+      ->capture_default_str();
+  trainCmd->add_option("--lr", train.lr,
+                       "Learning rate (default: the .net's optimizer lr)");
+  trainCmd->add_option("--schedule", train.schedule,
+                       "constant, step (x0.1 at 50% and 75% of the epochs) "
+                       "or cosine (to 0 over the epochs)")
+      ->capture_default_str();
+  trainCmd->add_option("--seed", train.seed,
+                       "Seeds the initialisation, the shuffles and dropout")
+      ->capture_default_str();
+  trainCmd->add_option("--weights", train.weights,
+                       "Start from these parameters (safetensors)");
+  trainCmd->add_option("--save", train.save,
+                       "Checkpoint after every epoch (weights, optimizer "
+                       "state, step, seed), written atomically");
+  trainCmd->add_option("--resume", train.resume,
+                       "Continue from a --save checkpoint after its epoch");
+  trainCmd->add_option("--metrics", train.metrics,
+                       "Write a CSV row per epoch (appended on --resume)");
+  trainCmd->add_option("--threads", train.threads,
+                       "Threads for validation (0: one per processor)");
+
+  CLI::App *evalCmd = app.add_subcommand(
+      "eval", "The model's metric on data: accuracy, dice or psnr");
+  evalCmd->add_option("model", model, "A model.so from dlc")->required();
+  evalCmd->add_option("--weights", weights,
+                      "Weights or a checkpoint (safetensors)")
+      ->required();
+  evalCmd->add_option("--data", train.data, "As for train")->required();
+  int64_t evalBatch = 256;
+  evalCmd->add_option("--batch", evalBatch, "Samples per forward")
+      ->capture_default_str();
+  evalCmd->add_option("--threads", threads,
+                      "Threads splitting the batch (0: one per processor)");
+
   CLI11_PARSE(app, argc, argv);
   try {
     if (*infoCmd)
       return info(model, json);
     if (*predictCmd)
       return predict(model, weights, seed, inputs, out, threads);
+    if (*trainCmd)
+      return dlcrun::train(train);
+    if (*evalCmd)
+      return dlcrun::evaluate(model, weights, train.data, evalBatch, threads);
     return bench(model, weights, batch, warmup, iterations, threads);
   } catch (const dlrt::Error &e) {
     fmt::print(stderr, "dlc-run: {}\n", e.what());

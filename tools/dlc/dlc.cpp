@@ -8,7 +8,9 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "compiler/Dialect/DL/IR/DLOps.h"
 #include "compiler/Dialect/DL/Transforms/Passes.h"
+#include "compiler/Frontend/Builtins.h"
 #include "compiler/Frontend/MLIRGen.h"
 #include "compiler/InitAll.h"
 #include "compiler/Pipelines/Pipelines.h"
@@ -25,6 +27,8 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
+
+#include <map>
 
 namespace cl = llvm::cl;
 
@@ -50,8 +54,8 @@ cl::opt<Emit> emit(
                    "a Keras-style table of layers, output shapes and "
                    "parameters, ending with 'Total params: <count>'"),
         clEnumValN(Emit::Linalg, "linalg",
-                   "@forward lowered to linalg on tensors (the "
-                   "target-independent half of the pipeline)"),
+                   "@forward and @train_step lowered to linalg on tensors "
+                   "(the target-independent half of the pipeline)"),
         clEnumValN(Emit::LLVM, "llvm",
                    "optimised LLVM IR with the model descriptor"),
         clEnumValN(Emit::Obj, "obj",
@@ -72,6 +76,17 @@ cl::opt<std::string> symbol(
     "symbol",
     cl::desc("The exported entry symbol (default: dlc_model_<network>)"),
     cl::value_desc("name"), cl::cat(dlcCategory));
+cl::opt<std::string> optimizer(
+    "optimizer",
+    cl::desc("Train with this optimizer instead of the .net's: sgd, adam or "
+             "adamw, with hyper-parameters as in the language, e.g. "
+             "'sgd(lr=0.01, momentum=0.9, nesterov=true)'; the rest keep "
+             "PyTorch's defaults"),
+    cl::value_desc("spec"), cl::cat(dlcCategory));
+cl::opt<bool> inferenceOnly(
+    "inference-only",
+    cl::desc("Leave out the training step (backward pass and optimizer)"),
+    cl::cat(dlcCategory));
 cl::opt<bool> verifyDiagnostics(
     "verify-diagnostics",
     cl::desc("Check the errors against '# expected-error {{...}}' comments in "
@@ -143,10 +158,61 @@ static int emitBinary(mlir::ModuleOp module, const dlc::ModelInterface &model) {
   return failed(linked) ? fail(error) : 0;
 }
 
+/// `name` or `name(key=value, ...)` as the module's dl.optimizer, with
+/// PyTorch's defaults for what it leaves out.
+static mlir::LogicalResult overrideOptimizer(mlir::ModuleOp module,
+                                             llvm::StringRef text) {
+  auto bad = [&](const llvm::Twine &why) {
+    llvm::errs() << "dlc: --optimizer='" << text << "': " << why << "\n";
+    return mlir::failure();
+  };
+  auto [name, rest] = text.trim().split('(');
+  const dlc::BuiltinSpec *spec = dlc::lookupOptimizer(name.trim());
+  if (!spec)
+    return bad("unknown optimizer '" + name.trim() +
+               "'; expected sgd, adam or adamw");
+  rest = rest.trim();
+  if (!rest.empty() && !rest.consume_back(")"))
+    return bad("expected ')' at the end");
+  std::map<std::string, double> values;
+  for (const dlc::ArgSpec &arg : spec->args)
+    values[arg.name.str()] = *arg.defaultValue;
+  llvm::SmallVector<llvm::StringRef> items;
+  rest.split(items, ',', -1, false);
+  for (llvm::StringRef item : items) {
+    auto [key, value] = item.split('=');
+    key = key.trim();
+    value = value.trim();
+    if (!values.count(key.str()))
+      return bad("'" + name.trim() + "' has no hyper-parameter '" + key + "'");
+    double number;
+    if (value == "true" || value == "false")
+      number = value == "true";
+    else if (value.getAsDouble(number))
+      return bad("'" + value + "' is not a number");
+    values[key.str()] = number;
+  }
+  mlir::Builder b(module.getContext());
+  llvm::SmallVector<mlir::NamedAttribute> hyper = {
+      b.getNamedAttr("name", b.getStringAttr(spec->name))};
+  for (const dlc::ArgSpec &arg : spec->args) {
+    double v = values[arg.name.str()];
+    hyper.push_back(b.getNamedAttr(
+        arg.name, arg.kind == dlc::Kind::Bool
+                      ? mlir::Attribute(b.getBoolAttr(v != 0))
+                      : mlir::Attribute(b.getF64FloatAttr(v))));
+  }
+  module->setAttr(mlir::dl::DLDialect::kOptimizerAttr,
+                  b.getDictionaryAttr(hyper));
+  return mlir::success();
+}
+
 static int compile(llvm::SourceMgr &mgr, mlir::MLIRContext &ctx) {
   dlc::SourceFile file(mgr, &ctx);
   mlir::OwningOpRef<mlir::ModuleOp> module = dlc::compileNetFile(file, network);
   if (!module)
+    return 1;
+  if (!optimizer.empty() && failed(overrideOptimizer(*module, optimizer)))
     return 1;
   if (emit == Emit::DL)
     return writeText([&](llvm::raw_ostream &os) { module->print(os); });
@@ -163,9 +229,9 @@ static int compile(llvm::SourceMgr &mgr, mlir::MLIRContext &ctx) {
     return 1;
   mlir::PassManager pm(&ctx);
   if (emit == Emit::Linalg)
-    dlc::buildDLToLinalgPipeline(pm);
+    dlc::buildDLToLinalgPipeline(pm, !inferenceOnly);
   else
-    dlc::buildCPUPipeline(pm);
+    dlc::buildCPUPipeline(pm, !inferenceOnly);
   if (failed(pm.run(*module)))
     return 1;
   if (emit == Emit::Linalg)

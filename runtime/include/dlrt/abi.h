@@ -20,7 +20,7 @@ extern "C" {
 #endif
 
 /* Bumped on any change to the structs below or the entry points' meaning. */
-#define DLC_ABI_VERSION 1u
+#define DLC_ABI_VERSION 2u
 
 typedef enum { DLC_F32 = 0, DLC_I32 = 1 } dlc_dtype;
 
@@ -57,6 +57,26 @@ typedef int32_t (*dlc_forward_fn)(int64_t batch, void *const *inputs,
                                   void *const *params, void *const *outputs,
                                   void *workspace);
 
+/* The scalars of one training step. */
+typedef struct dlc_train_args {
+  float lr;      /* this step's learning rate */
+  int64_t step;  /* optimizer steps taken before this one (0 on the first) */
+  uint64_t seed; /* dropout masks are a function of (seed, step) */
+} dlc_train_args;
+
+/* One optimizer step on `batch` samples: the forward pass in training mode
+ * (batch statistics, dropout), the loss, the backward pass and the update.
+ * Reads inputs, targets, params (the descriptor's list) and state (its
+ * optimizer state list); writes *loss, new_params (every entry of params,
+ * running statistics included) and new_state. The new_* buffers must not
+ * alias the old ones. Returns 0 on success. */
+typedef int32_t (*dlc_train_step_fn)(int64_t batch, void *const *inputs,
+                                     void *const *targets, void *const *params,
+                                     void *const *state,
+                                     const dlc_train_args *args, float *loss,
+                                     void *const *new_params,
+                                     void *const *new_state, void *workspace);
+
 typedef struct dlc_model_v1 {
   uint32_t abi_version; /* DLC_ABI_VERSION of the compiler that wrote it */
   const char *name;     /* the network's name */
@@ -72,10 +92,20 @@ typedef struct dlc_model_v1 {
   const char *optimizer; /* "sgd", "adam", "adamw", or "" without a loss */
   int32_t num_hyper_parameters;
   const dlc_hyper_parameter *hyper_parameters;
+  /* Optimizer state, zeros before the first step: per trainable parameter
+   * "optimizer.<param>.momentum_buffer" (SGD with momentum) or
+   * "optimizer.<param>.exp_avg" and ".exp_avg_sq" (Adam, AdamW). */
+  int32_t num_state;
+  const dlc_tensor_info *state;
+  /* The metric that fits the loss, comparing outputs[0] with targets[0]:
+   * "accuracy" (cross_entropy), "dice" (dice, bce_with_logits), "psnr"
+   * (mse, l1); "" without a loss. */
+  const char *metric;
   uint64_t (*workspace_size)(int64_t batch);
   dlc_forward_fn forward;
-  void *train_step; /* NULL until the compiler generates training */
-  const char *ptx;  /* GPU models: the kernels' PTX; NULL on the CPU */
+  dlc_train_step_fn train_step; /* NULL without a loss or when compiled
+                                   with dlc --inference-only */
+  const char *ptx; /* GPU models: the kernels' PTX; NULL on the CPU */
 } dlc_model_v1;
 
 typedef const dlc_model_v1 *(*dlc_model_entry_fn)(void);

@@ -59,7 +59,8 @@ DLRT_API const dlc_model_v1 *dlrt_model_descriptor(const dlrt_model *model);
 
 /* Re-initialises every parameter from `seed`: Kaiming-uniform weights and
  * uniform biases (bound 1/sqrt(fan_in)), BatchNorm weight and running_var
- * 1, bias and running_mean 0. The same seed gives the same values. */
+ * 1, bias and running_mean 0. The same seed gives the same values. Also
+ * starts training afresh: optimizer state zero, step 0, dropout seed `seed`. */
 DLRT_API dlrt_status dlrt_model_init(dlrt_model *model, uint64_t seed);
 
 /* The parameter or buffer called `name`: runtime-owned f32 data of
@@ -75,6 +76,43 @@ DLRT_API dlrt_status dlrt_model_load(dlrt_model *model, const char *path);
 /* Saves every parameter and buffer as safetensors, atomically (a temporary
  * file renamed over `path`). */
 DLRT_API dlrt_status dlrt_model_save(const dlrt_model *model, const char *path);
+
+/* Training ------------------------------------------------------------- */
+
+/* One optimizer step on `batch` samples (the last batch of an epoch may be
+ * smaller): forward in training mode, loss, backward, and the update of
+ * every parameter, running statistic and optimizer state with the
+ * optimizer compiled into the model. inputs[i] and targets[i] are laid out
+ * as for dlrt_model_forward; *loss (may be NULL) receives the batch's loss.
+ * Parameters move to new buffers: pointers from dlrt_model_parameter are
+ * valid until the next step or load. Fails with DLRT_ERROR_MODEL for a
+ * model compiled without training. */
+DLRT_API dlrt_status dlrt_model_train_step(dlrt_model *model, int64_t batch,
+                                           const void *const *inputs,
+                                           const void *const *targets,
+                                           float lr, float *loss);
+/* Optimizer steps taken (restored by dlrt_model_load_checkpoint). */
+DLRT_API int64_t dlrt_model_step(const dlrt_model *model);
+/* The seed of dropout's masks (default 0; set by dlrt_model_init too). */
+DLRT_API dlrt_status dlrt_model_set_seed(dlrt_model *model, uint64_t seed);
+
+/* String metadata kept in checkpoints (epoch, schedule, ...); `value` NULL
+ * removes `key`. dlrt_model_metadata returns NULL for an unknown key; the
+ * pointer is valid until the key changes. */
+DLRT_API dlrt_status dlrt_model_set_metadata(dlrt_model *model,
+                                             const char *key,
+                                             const char *value);
+DLRT_API const char *dlrt_model_metadata(const dlrt_model *model,
+                                         const char *key);
+
+/* A full checkpoint: parameters, buffers and optimizer state (as
+ * "optimizer.<param>.<state>") in one safetensors file whose __metadata__
+ * holds the step, the seed and the metadata above; written atomically.
+ * Loading one restores all of it, or fails and changes nothing. */
+DLRT_API dlrt_status dlrt_model_save_checkpoint(const dlrt_model *model,
+                                                const char *path);
+DLRT_API dlrt_status dlrt_model_load_checkpoint(dlrt_model *model,
+                                                const char *path);
 
 /* Elements of the descriptor tensor `info` for `batch` samples. */
 DLRT_API int64_t dlrt_tensor_elements(const dlc_tensor_info *info, int64_t batch);

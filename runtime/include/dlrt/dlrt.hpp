@@ -98,6 +98,39 @@ public:
     return results;
   }
 
+  /// One optimizer step; returns the batch's loss.
+  float trainStep(int64_t batch, const std::vector<const void *> &inputs,
+                  const std::vector<const void *> &targets, float lr) {
+    const dlc_model_v1 &d = descriptor();
+    if (inputs.size() != size_t(d.num_inputs) ||
+        targets.size() != size_t(d.num_targets))
+      throw Error(DLRT_ERROR_ARGUMENT,
+                  "trainStep: expected " + std::to_string(d.num_inputs) +
+                      " inputs and " + std::to_string(d.num_targets) +
+                      " targets");
+    float loss = 0;
+    check(dlrt_model_train_step(handle.get(), batch, inputs.data(),
+                                targets.data(), lr, &loss));
+    return loss;
+  }
+  int64_t step() const { return dlrt_model_step(handle.get()); }
+  void setSeed(uint64_t seed) { check(dlrt_model_set_seed(handle.get(), seed)); }
+  void setMetadata(const std::string &key, const std::string &value) {
+    check(dlrt_model_set_metadata(handle.get(), key.c_str(), value.c_str()));
+  }
+  /// The metadata value, or `fallback` when the key is not set.
+  std::string metadata(const std::string &key,
+                       const std::string &fallback = "") const {
+    const char *v = dlrt_model_metadata(handle.get(), key.c_str());
+    return v ? v : fallback;
+  }
+  void saveCheckpoint(const std::string &path) const {
+    check(dlrt_model_save_checkpoint(handle.get(), path.c_str()));
+  }
+  void loadCheckpoint(const std::string &path) {
+    check(dlrt_model_load_checkpoint(handle.get(), path.c_str()));
+  }
+
 private:
   explicit Model(dlrt_model *m) : handle(m, &dlrt_model_destroy) {}
   std::unique_ptr<dlrt_model, decltype(&dlrt_model_destroy)> handle;

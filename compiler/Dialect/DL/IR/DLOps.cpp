@@ -80,6 +80,17 @@ LogicalResult DLDialect::verifyRegionResultAttribute(Operation *op, unsigned,
       op, attr, {kOutputAttr, kParamAttr, kBufferAttr, kStateAttr});
 }
 
+SmallVector<StringRef> mlir::dl::optimizerStateNames(DictionaryAttr optimizer) {
+  auto name = optimizer ? optimizer.getAs<StringAttr>("name") : StringAttr();
+  if (!name || name.getValue() == "sgd") {
+    auto momentum = optimizer ? optimizer.getAs<FloatAttr>("momentum") : FloatAttr();
+    if (momentum && momentum.getValueAsDouble() != 0.0)
+      return {"momentum_buffer"};
+    return {};
+  }
+  return {"exp_avg", "exp_avg_sq"};
+}
+
 //===----------------------------------------------------------------------===//
 // Shape helpers
 //===----------------------------------------------------------------------===//

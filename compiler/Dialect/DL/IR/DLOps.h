@@ -27,6 +27,11 @@ int64_t windowOutputSize(int64_t in, int64_t kernel, int64_t stride,
 int64_t transposedOutputSize(int64_t in, int64_t kernel, int64_t stride,
                              int64_t pad);
 
+/// The state torch.optim keeps per trainable parameter for the module's
+/// dl.optimizer: {"momentum_buffer"} for SGD with momentum, none without,
+/// {"exp_avg", "exp_avg_sq"} for Adam and AdamW.
+SmallVector<StringRef> optimizerStateNames(DictionaryAttr optimizer);
+
 } // namespace mlir::dl
 
 #endif // DLC_DIALECT_DL_IR_DLOPS_H

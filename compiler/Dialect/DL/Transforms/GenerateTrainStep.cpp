@@ -41,13 +41,6 @@ struct Optimizer {
       return b.getValue();
     return fallback;
   }
-  /// The state each parameter carries, in PyTorch's names.
-  SmallVector<StringRef> stateNames() const {
-    if (name == "sgd")
-      return get("momentum") != 0.0 ? SmallVector<StringRef>{"momentum_buffer"}
-                                    : SmallVector<StringRef>{};
-    return {"exp_avg", "exp_avg_sq"};
-  }
 };
 
 class TrainStepBuilder {
@@ -211,7 +204,7 @@ LogicalResult TrainStepBuilder::run() {
     if (!name)
       continue;
     trainable.push_back(p);
-    for (StringRef s : opt.stateNames()) {
+    for (StringRef s : optimizerStateNames(opt.hyper)) {
       stateOf[p].push_back(body.addArgument(p.getType(), p.getLoc()));
       argAttrs.push_back(b.getDictionaryAttr(b.getNamedAttr(
           DLDialect::kStateAttr,
