@@ -36,9 +36,10 @@ static LogicalResult copyWithLinalg(OpBuilder &b, Location loc, Value from,
   return success();
 }
 
-void dlc::buildDLToLinalgPipeline(OpPassManager &pm, bool training) {
-  if (training)
-    pm.addPass(dl::createGenerateTrainStep());
+void dlc::buildDLToLinalgPipeline(OpPassManager &pm,
+                                  const PipelineOptions &options) {
+  if (options.training)
+    pm.addPass(dl::createGenerateTrainStep({options.dropout}));
   pm.addPass(createSymbolDCEPass()); // @loss is private
   pm.addPass(createCanonicalizerPass());
   pm.addPass(dlc::createConvertDLToLinalg());
@@ -92,8 +93,8 @@ void dlc::buildLinalgToCPUPipeline(OpPassManager &pm) {
   pm.addPass(createCanonicalizerPass());
 }
 
-void dlc::buildCPUPipeline(OpPassManager &pm, bool training) {
-  buildDLToLinalgPipeline(pm, training);
+void dlc::buildCPUPipeline(OpPassManager &pm, const PipelineOptions &options) {
+  buildDLToLinalgPipeline(pm, options);
   buildLinalgToCPUPipeline(pm);
 }
 

@@ -27,3 +27,19 @@ def save(tensors, path):
 def state_dict_arrays(module):
     """A PyTorch state_dict as numpy arrays, num_batches_tracked included."""
     return {k: v.detach().cpu().numpy() for k, v in module.state_dict().items()}
+
+
+def load(path):
+    """The tensors of a safetensors file (F32, I32, I64) and its metadata."""
+    with open(path, "rb") as f:
+        data = f.read()
+    (size,) = struct.unpack("<Q", data[:8])
+    header = json.loads(data[8:8 + size])
+    metadata = header.pop("__metadata__", {})
+    names = {v: k for k, v in DTYPES.items()}
+    tensors = {}
+    for name, e in header.items():
+        begin, end = e["data_offsets"]
+        raw = data[8 + size + begin:8 + size + end]
+        tensors[name] = np.frombuffer(raw, names[e["dtype"]]).reshape(e["shape"])
+    return tensors, metadata

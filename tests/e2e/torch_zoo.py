@@ -124,3 +124,103 @@ def build(name):
         "resnet18": lambda: tv.resnet18(num_classes=1000),
         "resnet50": lambda: tv.resnet50(num_classes=1000),
     }[name]()
+
+
+# Twins of tests/e2e/models/grads.net: forward returns what the loss takes.
+class GConv(nn.Module):
+    def __init__(s):
+        super().__init__()
+        s.c = nn.Conv2d(4, 8, 3, stride=2, padding=1, dilation=2, groups=2)
+
+    def forward(s, x):
+        return s.c(x)
+
+
+class GConvT(nn.Module):
+    def __init__(s):
+        super().__init__()
+        s.a = nn.ConvTranspose2d(3, 6, 3, stride=2, padding=1)
+        s.b = nn.ConvTranspose2d(3, 6, 2, stride=2)
+
+    def forward(s, x):
+        return s.a(x), s.b(x)
+
+
+class GDense(nn.Module):
+    def __init__(s):
+        super().__init__()
+        s.d1, s.d2, s.d3, s.d4 = (nn.Linear(12 if i == 0 else 16, 16) for i in range(4))
+        s.d5 = nn.Linear(16, 5)
+
+    def forward(s, x):
+        import torch
+        h = F.leaky_relu(s.d2(F.relu(s.d1(x))), 0.2)
+        return s.d5(torch.tanh(s.d4(torch.sigmoid(s.d3(h)))))
+
+
+class GBatchNorm(nn.Module):
+    def __init__(s):
+        super().__init__()
+        s.c = nn.Conv2d(3, 4, 3, padding=1, bias=False); s.bn = nn.BatchNorm2d(4)
+        s.d = nn.Linear(144, 6, bias=False); s.bn1d = nn.BatchNorm1d(6)
+
+    def forward(s, x):
+        return s.bn1d(s.d(F.relu(s.bn(s.c(x))).flatten(1)))
+
+
+class GPool(nn.Module):
+    def __init__(s):
+        super().__init__()
+        s.c = nn.Conv2d(2, 4, 3, padding=1); s.d = nn.Linear(4, 3)
+
+    def forward(s, x):
+        h = F.max_pool2d(s.c(x), 3, 2, 1)
+        h = F.max_pool2d(F.avg_pool2d(h, 3, 1, 1), 2)
+        return s.d(h.mean((2, 3)))
+
+
+class GArith(nn.Module):
+    def __init__(s):
+        super().__init__()
+        s.a = nn.Conv2d(4, 3, 1); s.b = nn.Conv2d(4, 3, 1)
+
+    def forward(s, x):
+        import torch
+        a, b = s.a(x), s.b(x)
+        u = torch.cat([a * a, a - b, -b + 1.0], 1)
+        return u * 0.5 + u
+
+
+def soft_dice(p, t):
+    """dl.dice: 1 - (2 sum(p t) + 1) / (sum(p) + sum(t) + 1) per sample and
+    channel, averaged."""
+    inter = (p * t).sum((2, 3))
+    total = p.sum((2, 3)) + t.sum((2, 3))
+    return (1 - (2 * inter + 1) / (total + 1)).mean()
+
+
+class GPixel(nn.Module):
+    def __init__(s):
+        super().__init__()
+        s.c = nn.Conv2d(3, 4, 3, padding=1)
+
+    def forward(s, x):
+        return s.c(x)
+
+
+def build_training(name):
+    """(module, loss(module_output, *targets)) for a network with a loss."""
+    ce = lambda y, t: F.cross_entropy(y, t.long())
+    nets = {
+        "g_conv": (GConv, F.mse_loss),
+        "g_convt": (GConvT, lambda y, ta, tb: F.mse_loss(y[0], ta) + F.l1_loss(y[1], tb)),
+        "g_dense": (GDense, ce),
+        "g_bn": (GBatchNorm, F.mse_loss),
+        "g_pool": (GPool, ce),
+        "g_arith": (GArith, lambda v, t: soft_dice(F.softmax(v, 1), t)
+                    + F.binary_cross_entropy_with_logits(v, t)),
+        "g_pixel": (GPixel, ce),
+        "fbpconvnet": (lambda: build("fbpconvnet"), F.mse_loss),
+    }
+    make, loss = nets.get(name, (lambda: build(name), ce))
+    return make(), loss

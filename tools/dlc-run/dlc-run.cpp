@@ -64,17 +64,26 @@ int info(const std::string &path, bool json) {
     (d.params[i].trainable ? trainable : buffers) +=
         dlrt_tensor_elements(&d.params[i], 1);
   uint64_t workspace = d.workspace_size ? d.workspace_size(1) : 0;
+  std::string hyper;
+  for (int32_t i = 0; i < d.num_hyper_parameters; ++i)
+    hyper += fmt::format("{}{}: {}", i ? ", " : "",
+                         jsonString(d.hyper_parameters[i].name),
+                         d.hyper_parameters[i].value);
   if (json) {
     fmt::print("{{\"name\": {}, \"target\": {}, \"abi\": {}, \"inputs\": {}, "
                "\"targets\": {}, \"outputs\": {}, \"parameters\": {}, "
                "\"total_params\": {}, \"buffer_elements\": {}, "
-               "\"workspace_bytes_per_batch_1\": {}, \"optimizer\": {}}}\n",
+               "\"workspace_bytes_per_batch_1\": {}, \"optimizer\": {}, "
+               "\"hyper_parameters\": {{{}}}, \"state\": {}, "
+               "\"metric\": {}, \"trains\": {}}}\n",
                jsonString(d.name), jsonString(d.target), d.abi_version,
                jsonTensors(d.inputs, d.num_inputs, false),
                jsonTensors(d.targets, d.num_targets, false),
                jsonTensors(d.outputs, d.num_outputs, false),
                jsonTensors(d.params, d.num_params, true), trainable, buffers,
-               workspace, jsonString(d.optimizer));
+               workspace, jsonString(d.optimizer), hyper,
+               jsonTensors(d.state, d.num_state, false), jsonString(d.metric),
+               d.train_step ? "true" : "false");
     return 0;
   }
   fmt::print("model: {} (target {}, ABI {})\n", d.name, d.target, d.abi_version);
@@ -98,6 +107,10 @@ int info(const std::string &path, bool json) {
                  d.hyper_parameters[i].value);
     fmt::print(")\n");
   }
+  if (*d.metric)
+    fmt::print("training: {} (metric: {})\n",
+               d.train_step ? "yes" : "no (compiled with --inference-only)",
+               d.metric);
   return 0;
 }
 

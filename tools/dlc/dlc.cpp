@@ -19,6 +19,7 @@
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Verifier.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
@@ -87,6 +88,11 @@ cl::opt<bool> inferenceOnly(
     "inference-only",
     cl::desc("Leave out the training step (backward pass and optimizer)"),
     cl::cat(dlcCategory));
+cl::opt<bool> withoutDropout(
+    "train-without-dropout",
+    cl::desc("Training dropout becomes the identity (for comparisons with "
+             "PyTorch, whose random masks differ)"),
+    cl::Hidden, cl::cat(dlcCategory));
 cl::opt<bool> verifyDiagnostics(
     "verify-diagnostics",
     cl::desc("Check the errors against '# expected-error {{...}}' comments in "
@@ -212,7 +218,8 @@ static int compile(llvm::SourceMgr &mgr, mlir::MLIRContext &ctx) {
   mlir::OwningOpRef<mlir::ModuleOp> module = dlc::compileNetFile(file, network);
   if (!module)
     return 1;
-  if (!optimizer.empty() && failed(overrideOptimizer(*module, optimizer)))
+  if (!optimizer.empty() && (failed(overrideOptimizer(*module, optimizer)) ||
+                             failed(mlir::verify(*module))))
     return 1;
   if (emit == Emit::DL)
     return writeText([&](llvm::raw_ostream &os) { module->print(os); });
@@ -228,10 +235,11 @@ static int compile(llvm::SourceMgr &mgr, mlir::MLIRContext &ctx) {
   if (failed(model))
     return 1;
   mlir::PassManager pm(&ctx);
+  dlc::PipelineOptions options{!inferenceOnly, !withoutDropout};
   if (emit == Emit::Linalg)
-    dlc::buildDLToLinalgPipeline(pm, !inferenceOnly);
+    dlc::buildDLToLinalgPipeline(pm, options);
   else
-    dlc::buildCPUPipeline(pm, !inferenceOnly);
+    dlc::buildCPUPipeline(pm, options);
   if (failed(pm.run(*module)))
     return 1;
   if (emit == Emit::Linalg)

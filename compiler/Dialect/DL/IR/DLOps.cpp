@@ -47,6 +47,18 @@ LogicalResult DLDialect::verifyOperationAttribute(Operation *op,
         return op->emitError() << "optimizer hyper-parameter '"
                                << hyper.getName().getValue()
                                << "' must be a float or a bool";
+    // torch.optim.SGD's own rule.
+    auto number = [&](StringRef key) {
+      Attribute a = dict.get(key);
+      if (auto f = dyn_cast_or_null<FloatAttr>(a))
+        return f.getValueAsDouble();
+      auto b = dyn_cast_or_null<BoolAttr>(a);
+      return b && b.getValue() ? 1.0 : 0.0;
+    };
+    if (number("nesterov") != 0.0 &&
+        (number("momentum") <= 0.0 || number("dampening") != 0.0))
+      return op->emitError() << "nesterov momentum needs a momentum and zero "
+                                "dampening (as in torch.optim.SGD)";
     return success();
   }
   return op->emitError() << "unknown dl attribute '" << attr.getName().getValue()

@@ -45,8 +45,8 @@ struct Optimizer {
 
 class TrainStepBuilder {
 public:
-  TrainStepBuilder(func::FuncOp fn, const Optimizer &opt)
-      : fn(fn), opt(opt), b(fn.getContext()) {}
+  TrainStepBuilder(func::FuncOp fn, const Optimizer &opt, bool dropout)
+      : fn(fn), opt(opt), dropout(dropout), b(fn.getContext()) {}
 
   LogicalResult run();
 
@@ -64,6 +64,7 @@ private:
 
   func::FuncOp fn;
   const Optimizer &opt;
+  bool dropout;
   OpBuilder b;
   BlockArgument lr, step, seed;
   SmallVector<Value> trainable;
@@ -103,6 +104,11 @@ void TrainStepBuilder::makeTrainingOpsExplicit() {
     auto dropout = cast<DropoutOp>(op);
     if (!dropout.getTraining())
       continue;
+    if (!this->dropout) {
+      dropout.replaceAllUsesWith(dropout.getInput());
+      dropout.erase();
+      continue;
+    }
     Value mask = b.create<DropoutMaskOp>(loc, dropout.getInput(), seed, step,
                                          dropout.getP().convertToDouble(),
                                          stream++);
@@ -262,6 +268,7 @@ LogicalResult TrainStepBuilder::run() {
 
 struct GenerateTrainStep
     : mlir::dl::impl::GenerateTrainStepBase<GenerateTrainStep> {
+  using GenerateTrainStepBase::GenerateTrainStepBase;
   void runOnOperation() override {
     ModuleOp module = getOperation();
     auto loss = module.lookupSymbol<func::FuncOp>("loss");
@@ -280,7 +287,7 @@ struct GenerateTrainStep
     train.setSymName("train_step");
     train.setPublic();
     module.push_back(train);
-    if (failed(TrainStepBuilder(train, opt).run()))
+    if (failed(TrainStepBuilder(train, opt, dropout).run()))
       signalPassFailure();
   }
 };

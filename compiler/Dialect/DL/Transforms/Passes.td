@@ -32,6 +32,11 @@ def GenerateTrainStep : Pass<"dl-generate-train-step", "mlir::ModuleOp"> {
     pass does nothing.
   }];
   let dependentDialects = ["mlir::arith::ArithDialect"];
+  let options = [
+    Option<"dropout", "dropout", "bool", /*default=*/"true",
+           "Training dropout draws masks; false makes it the identity (for "
+           "comparisons with frameworks whose random numbers differ)">
+  ];
 }
 
 #endif // DLC_DIALECT_DL_TRANSFORMS_PASSES_TD
