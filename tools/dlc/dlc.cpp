@@ -266,6 +266,7 @@ int main(int argc, char **argv) {
   dlc::registerAllDLCDialects(registry);
   mlir::MLIRContext ctx(registry);
   ctx.loadAllAvailableDialects();
+  ctx.printOpOnDiagnostic(false); // errors point at the .net, not at IR
 
   std::string error;
   auto buffer = mlir::openInputFile(inputFile, &error);

@@ -83,8 +83,8 @@ func.func private @losses(%l: tensor<?x10xf32>, %t: tensor<?xi32>, %pl: tensor<?
   return %0, %1, %2, %3, %4, %5 : tensor<f32>, tensor<f32>, tensor<f32>, tensor<f32>, tensor<f32>, tensor<f32>
 }
 
-// CHECK-LABEL: module @net attributes {dl.optimizer = {lr = 1.000000e-01 : f64, name = "sgd", nesterov = true}}
-module @net attributes {dl.optimizer = {name = "sgd", lr = 0.1 : f64, nesterov = true}} {
+// CHECK-LABEL: module @net attributes {dl.optimizer = {lr = 1.000000e-01 : f64, momentum = 9.000000e-01 : f64, name = "sgd", nesterov = true}}
+module @net attributes {dl.optimizer = {name = "sgd", lr = 0.1 : f64, momentum = 0.9 : f64, nesterov = true}} {
   // CHECK: func.func @forward(%{{.*}}: tensor<?x4xf32> {dl.input = "x"}, %{{.*}}: tensor<2x4xf32> {dl.param = "fc.weight"}, %{{.*}}: tensor<2xf32> {dl.buffer = "bn.running_mean"}) -> (tensor<?x2xf32> {dl.output = "y"})
   func.func @forward(%x: tensor<?x4xf32> {dl.input = "x"}, %w: tensor<2x4xf32> {dl.param = "fc.weight"}, %m: tensor<2xf32> {dl.buffer = "bn.running_mean"}) -> (tensor<?x2xf32> {dl.output = "y"}) {
     %y = dl.dense %x, %w : tensor<?x4xf32>, tensor<2x4xf32> -> tensor<?x2xf32>
