@@ -79,6 +79,10 @@ dlrt_status dlrt_model_set_seed(dlrt_model *model, uint64_t seed) {
   return ok();
 }
 
+uint64_t dlrt_model_seed(const dlrt_model *model) {
+  return model ? model->seed : 0;
+}
+
 dlrt_status dlrt_model_set_metadata(dlrt_model *model, const char *key,
                                     const char *value) {
   return dlrt::guarded("dlrt_model_set_metadata", [&]() -> dlrt_status {

@@ -130,20 +130,25 @@ def build(name):
 class GConv(nn.Module):
     def __init__(s):
         super().__init__()
+        s.pre = nn.Conv2d(4, 4, 1)
         s.c = nn.Conv2d(4, 8, 3, stride=2, padding=1, dilation=2, groups=2)
+        s.s = nn.Conv2d(4, 6, 1, stride=2)
 
     def forward(s, x):
-        return s.c(x)
+        h = s.pre(x)
+        return s.c(h), s.s(h)
 
 
 class GConvT(nn.Module):
     def __init__(s):
         super().__init__()
+        s.pre = nn.Conv2d(3, 3, 1)
         s.a = nn.ConvTranspose2d(3, 6, 3, stride=2, padding=1)
         s.b = nn.ConvTranspose2d(3, 6, 2, stride=2)
 
     def forward(s, x):
-        return s.a(x), s.b(x)
+        h = s.pre(x)
+        return s.a(h), s.b(h)
 
 
 class GDense(nn.Module):
@@ -212,7 +217,7 @@ def build_training(name):
     """(module, loss(module_output, *targets)) for a network with a loss."""
     ce = lambda y, t: F.cross_entropy(y, t.long())
     nets = {
-        "g_conv": (GConv, F.mse_loss),
+        "g_conv": (GConv, lambda y, t, u: F.mse_loss(y[0], t) + F.mse_loss(y[1], u)),
         "g_convt": (GConvT, lambda y, ta, tb: F.mse_loss(y[0], ta) + F.l1_loss(y[1], tb)),
         "g_dense": (GDense, ce),
         "g_bn": (GBatchNorm, F.mse_loss),

@@ -175,7 +175,7 @@ int dlcrun::train(const TrainOptions &o) {
   if (!o.resume.empty()) {
     model.loadCheckpoint(o.resume);
     firstEpoch = std::stoll(model.metadata("epoch", "0"));
-    seed = std::stoull(model.metadata("seed", std::to_string(o.seed)));
+    seed = model.seed();
     fmt::print("resuming from '{}' after epoch {} (step {})\n", o.resume,
                firstEpoch, model.step());
   } else {
@@ -183,7 +183,6 @@ int dlcrun::train(const TrainOptions &o) {
     if (!o.weights.empty())
       model.load(o.weights);
   }
-  model.setMetadata("seed", std::to_string(seed));
   double base = o.lr > 0 ? o.lr : defaultLr(d);
   std::string metric = val ? std::string("val_") + d.metric : "";
 
@@ -200,6 +199,7 @@ int dlcrun::train(const TrainOptions &o) {
     return f ? std::fclose(f) : 0;
   });
 
+  int64_t lastSaved = o.resume.empty() ? 0 : firstEpoch;
   bool terminal = isatty(fileno(stdout));
   int64_t steps = (data.size() + o.batch - 1) / o.batch;
   std::vector<std::vector<uint8_t>> columns(data.columns());
@@ -222,10 +222,11 @@ int dlcrun::train(const TrainOptions &o) {
         fmt::print(stderr,
                    "dlc-run: the loss became {} at epoch {}, step {}: training "
                    "diverged (try a smaller --lr); {}\n",
-                   loss, epoch + 1, s + 1,
-                   o.save.empty() ? "nothing was saved"
-                                  : fmt::format("'{}' holds the last good epoch",
-                                                o.save));
+                   std::isnan(loss) ? "NaN" : "infinite", epoch + 1, s + 1,
+                   o.save.empty() || !lastSaved
+                       ? "no checkpoint was written"
+                       : fmt::format("'{}' keeps epoch {}, the last good one",
+                                     o.save, lastSaved));
         return 1;
       }
       lossSum += double(loss) * n;
@@ -262,8 +263,12 @@ int dlcrun::train(const TrainOptions &o) {
       std::fflush(csv);
     }
     model.setMetadata("epoch", std::to_string(epoch + 1));
-    if (!o.save.empty())
+    if (!o.save.empty()) {
       model.saveCheckpoint(o.save);
+      lastSaved = epoch + 1;
+    }
+    if (epoch + 1 == o.exitAfterEpoch)
+      _exit(137); // as if killed: no cleanup, no final message
   }
   if (!o.save.empty())
     fmt::print("saved '{}' (epoch {}, step {})\n", o.save, o.epochs, model.step());

@@ -16,6 +16,8 @@ struct TrainOptions {
   double lr = 0; ///< 0: the .net's optimizer lr.
   uint64_t seed = 0;
   int threads = 0;
+  /// Tests: end the process like a kill right after this epoch's checkpoint.
+  int64_t exitAfterEpoch = 0;
 };
 
 /// Trains as Keras' fit() does: shuffled batches each epoch, one line per

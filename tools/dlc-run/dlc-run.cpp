@@ -316,6 +316,9 @@ int main(int argc, char **argv) {
                        "Write a CSV row per epoch (appended on --resume)");
   trainCmd->add_option("--threads", train.threads,
                        "Threads for validation (0: one per processor)");
+  trainCmd->add_option("--exit-after-epoch", train.exitAfterEpoch,
+                       "Tests: stop like a killed process after this epoch")
+      ->group(""); // hidden
 
   CLI::App *evalCmd = app.add_subcommand(
       "eval", "The model's metric on data: accuracy, dice or psnr");

@@ -93,8 +93,10 @@ DLRT_API dlrt_status dlrt_model_train_step(dlrt_model *model, int64_t batch,
                                            float lr, float *loss);
 /* Optimizer steps taken (restored by dlrt_model_load_checkpoint). */
 DLRT_API int64_t dlrt_model_step(const dlrt_model *model);
-/* The seed of dropout's masks (default 0; set by dlrt_model_init too). */
+/* The seed of dropout's masks (default 0; set by dlrt_model_init too;
+ * restored by dlrt_model_load_checkpoint). */
 DLRT_API dlrt_status dlrt_model_set_seed(dlrt_model *model, uint64_t seed);
+DLRT_API uint64_t dlrt_model_seed(const dlrt_model *model);
 
 /* String metadata kept in checkpoints (epoch, schedule, ...); `value` NULL
  * removes `key`. dlrt_model_metadata returns NULL for an unknown key; the

@@ -115,6 +115,7 @@ public:
   }
   int64_t step() const { return dlrt_model_step(handle.get()); }
   void setSeed(uint64_t seed) { check(dlrt_model_set_seed(handle.get(), seed)); }
+  uint64_t seed() const { return dlrt_model_seed(handle.get()); }
   void setMetadata(const std::string &key, const std::string &value) {
     check(dlrt_model_set_metadata(handle.get(), key.c_str(), value.c_str()));
   }
