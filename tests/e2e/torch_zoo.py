@@ -133,10 +133,11 @@ class GConv(nn.Module):
         s.pre = nn.Conv2d(4, 4, 1)
         s.c = nn.Conv2d(4, 8, 3, stride=2, padding=1, dilation=2, groups=2)
         s.s = nn.Conv2d(4, 6, 1, stride=2)
+        s.other = nn.Conv2d(4, 4, 1)
 
     def forward(s, x):
         h = s.pre(x)
-        return s.c(h), s.s(h)
+        return s.c(h), s.s(h), h, s.other(x)
 
 
 class GConvT(nn.Module):
@@ -217,7 +218,8 @@ def build_training(name):
     """(module, loss(module_output, *targets)) for a network with a loss."""
     ce = lambda y, t: F.cross_entropy(y, t.long())
     nets = {
-        "g_conv": (GConv, lambda y, t, u: F.mse_loss(y[0], t) + F.mse_loss(y[1], u)),
+        "g_conv": (GConv, lambda y, t, u: F.mse_loss(y[0], t) + F.mse_loss(y[1], u)
+                   + F.l1_loss(y[2], y[3])),
         "g_convt": (GConvT, lambda y, ta, tb: F.mse_loss(y[0], ta) + F.l1_loss(y[1], tb)),
         "g_dense": (GDense, ce),
         "g_bn": (GBatchNorm, F.mse_loss),

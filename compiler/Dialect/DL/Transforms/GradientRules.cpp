@@ -144,24 +144,20 @@ LogicalResult binary(Rule &r, Operation *op, Value dy) {
     return success();
   }
   bool negate = isa<SubOp>(op);
-  if (lhs == rhs) { // x + x, x - x
+  auto scalar = [&](float v) {
+    return r.b.create<arith::ConstantOp>(
+        r.loc, DenseElementsAttr::get(RankedTensorType::get({}, r.b.getF32Type()), v));
+  };
+  if (lhs == rhs) { // x + x is 2 dy; x - x has no gradient
     if (r.need(lhs))
-      r.set(lhs, negate ? product(dy, r.b.create<arith::ConstantOp>(
-                                          r.loc, DenseElementsAttr::get(
-                                                     RankedTensorType::get(
-                                                         {}, r.b.getF32Type()),
-                                                     0.0f)))
+      r.set(lhs, negate ? product(dy, scalar(0.0f))
                         : r.make<AddOp>(dy.getType(), dy, dy));
     return success();
   }
   if (r.need(lhs))
     r.set(lhs, dy);
-  if (r.need(rhs)) {
-    Value minusOne = r.b.create<arith::ConstantOp>(
-        r.loc, DenseElementsAttr::get(RankedTensorType::get({}, r.b.getF32Type()),
-                                      -1.0f));
-    r.set(rhs, negate ? r.make<MulOp>(dy.getType(), dy, minusOne) : dy);
-  }
+  if (r.need(rhs))
+    r.set(rhs, negate ? product(dy, scalar(-1.0f)) : dy);
   return success();
 }
 
@@ -183,14 +179,27 @@ LogicalResult concat(Rule &r, ConcatOp op, Value dy) {
   return success();
 }
 
+/// A loss's gradient for its input; mse and l1 are symmetric, so a target
+/// computed from parameters gets the negated gradient.
 template <typename LossGrad>
 LogicalResult loss(Rule &r, Operation *op, Value dl) {
   Value input = op->getOperand(0), target = op->getOperand(1);
+  bool symmetric = std::is_same_v<LossGrad, MseGradOp> ||
+                   std::is_same_v<LossGrad, L1GradOp>;
+  if (r.need(target) && !symmetric)
+    return op->emitError("gradient with respect to the target of '")
+           << op->getName().getStringRef()
+           << "' is not supported; only mse and l1 take a computed target";
+  Value grad = r.make<LossGrad>(input.getType(), input, target, dl);
+  if (r.need(input))
+    r.set(input, grad);
   if (r.need(target))
-    return op->emitError("gradient with respect to a loss's target is not "
-                         "supported; the target must not depend on "
-                         "parameters");
-  r.set(input, r.make<LossGrad>(input.getType(), input, target, dl));
+    r.set(target, r.make<MulOp>(grad.getType(), grad,
+                                r.b.create<arith::ConstantOp>(
+                                    r.loc, DenseElementsAttr::get(
+                                               RankedTensorType::get(
+                                                   {}, r.b.getF32Type()),
+                                               -1.0f))));
   return success();
 }
 
