@@ -77,7 +77,8 @@ struct Conv2DGradInputLowering : OpConversionPattern<dl::Conv2DGradInputOp> {
     Value flipped = generic(
         b, loc, w,
         {AffineMap::get(4, 0,
-                        {e0.floorDiv(cg) * fg + e1, e0 % cg, (k[0] - 1) - e2,
+                        {groups == 1 ? e1 : e0.floorDiv(cg) * fg + e1,
+                         groups == 1 ? e0 : e0 % cg, (k[0] - 1) - e2,
                          (k[1] - 1) - e3},
                         ctx),
          AffineMap::getMultiDimIdentityMap(4, ctx)},
@@ -112,7 +113,7 @@ struct Conv2DGradWeightLowering : OpConversionPattern<dl::Conv2DGradWeightOp> {
     // Loops (f, c', i, j, n, y, x).
     SmallVector<AffineMap> maps = {
         AffineMap::get(7, 0,
-                       {e(4), e(0).floorDiv(fg) * cg + e(1),
+                       {e(4), op.getGroups() == 1 ? e(1) : e(0).floorDiv(fg) * cg + e(1),
                         e(5) * s[0] + e(2) * d[0], e(6) * s[1] + e(3) * d[1]},
                        ctx),
         AffineMap::get(7, 0, {e(4), e(0), e(5), e(6)}, ctx),
