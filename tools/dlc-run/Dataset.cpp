@@ -136,10 +136,16 @@ Dataset Dataset::read(const dlc_model_v1 &model, const std::string &spec,
     bool fits = a.rank == t->rank && a.dtype == t->dtype;
     for (int32_t k = 1; fits && k < t->rank; ++k)
       fits = a.shape[k] == t->shape[k];
-    if (!fits)
+    if (!fits) {
+      std::string shape;
+      for (int32_t k = 0; k < a.rank; ++k)
+        shape += (k ? ", " : "") + std::to_string(a.shape[k]);
       error(DLRT_ERROR_SHAPE,
-            fmt::format("'{}': array '{}' must be {} {}", spec, t->name,
-                        t->dtype == DLC_I32 ? "i32" : "f32", shapeOf(*t)));
+            fmt::format("'{}': array '{}' is {} [{}]; the model needs {} {}",
+                        spec, t->name, a.dtype == DLC_I32 ? "i32" : "f32",
+                        shape, t->dtype == DLC_I32 ? "i32" : "f32",
+                        shapeOf(*t)));
+    }
     if (set.samples >= 0 && a.shape[0] != set.samples)
       error(DLRT_ERROR_SHAPE,
             fmt::format("'{}': arrays disagree on the number of samples ({} "

@@ -178,6 +178,8 @@ int dlcrun::train(const TrainOptions &o) {
     seed = model.seed();
     fmt::print("resuming from '{}' after epoch {} (step {})\n", o.resume,
                firstEpoch, model.step());
+    if (firstEpoch >= o.epochs)
+      fmt::print("nothing to do: --epochs is {}\n", o.epochs);
   } else {
     model.init(seed);
     if (!o.weights.empty())
