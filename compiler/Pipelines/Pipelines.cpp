@@ -73,6 +73,7 @@ void dlc::buildLinalgToCPUPipeline(OpPassManager &pm) {
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createLoopInvariantCodeMotionPass());
   pm.addNestedPass<func::FuncOp>(dlc::createHoistAccumulators());
+  pm.addPass(dlc::createOutlineKernels());
 
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createConvertVectorToSCFPass(
