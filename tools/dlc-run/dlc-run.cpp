@@ -194,7 +194,7 @@ int predict(const std::string &path, const std::string &weights, uint64_t seed,
 }
 
 int bench(const std::string &path, const std::string &weights, int64_t batch,
-          int warmup, int iterations, int threads) {
+          int warmup, int iterations, int threads, bool train) {
   dlrt::Model model = dlrt::Model::open(path);
   model.setThreads(threads);
   loadWeights(model, weights, 0);
@@ -211,10 +211,32 @@ int bench(const std::string &path, const std::string &weights, int64_t batch,
       v = normal(rng);
     pointers.push_back(inputs[i].data());
   }
+  // Targets for --train: class indices below the output's classes, or
+  // values in [0, 1].
+  std::vector<std::vector<float>> targets(d.num_targets);
+  std::vector<const void *> targetPointers;
+  for (int32_t i = 0; i < d.num_targets; ++i) {
+    targets[i].resize(dlrt_tensor_elements(&d.targets[i], batch));
+    int64_t classes = d.num_outputs && d.outputs[0].rank > 1 ? d.outputs[0].shape[1] : 1;
+    for (float &v : targets[i]) {
+      if (d.targets[i].dtype == DLC_I32) {
+        int32_t label = int32_t(rng() % uint64_t(classes));
+        std::memcpy(&v, &label, 4);
+      } else {
+        v = std::uniform_real_distribution<float>()(rng);
+      }
+    }
+    targetPointers.push_back(targets[i].data());
+  }
+  if (train && !d.train_step)
+    throw dlrt::Error(DLRT_ERROR_MODEL, "--train: the model has no train step");
   std::vector<double> times;
   for (int i = 0; i < warmup + iterations; ++i) {
     auto start = std::chrono::steady_clock::now();
-    model.forward(batch, pointers);
+    if (train)
+      model.trainStep(batch, pointers, targetPointers, 1e-6f);
+    else
+      model.forward(batch, pointers);
     double ms = std::chrono::duration<double, std::milli>(
                     std::chrono::steady_clock::now() - start)
                     .count();
@@ -223,12 +245,13 @@ int bench(const std::string &path, const std::string &weights, int64_t batch,
   }
   std::sort(times.begin(), times.end());
   double median = times[times.size() / 2];
+  const char *what = train ? "train_step" : "forward";
   fmt::print("{{\"model\": {}, \"batch\": {}, \"iterations\": {}, "
-             "\"threads\": {}, \"forward_ms_median\": {:.3f}, "
-             "\"forward_ms_min\": {:.3f}, \"images_per_s\": {:.1f}}}\n",
+             "\"threads\": {}, \"{}_ms_median\": {:.3f}, "
+             "\"{}_ms_min\": {:.3f}, \"images_per_s\": {:.1f}}}\n",
              jsonString(d.name), batch, iterations,
-             threads ? threads : int(std::thread::hardware_concurrency()), median,
-             times.front(), batch * 1000.0 / median);
+             train ? 1 : threads ? threads : int(std::thread::hardware_concurrency()),
+             what, median, what, times.front(), batch * 1000.0 / median);
   return 0;
 }
 
@@ -267,7 +290,7 @@ int main(int argc, char **argv) {
                          "Threads splitting the batch (0: one per processor)");
 
   CLI::App *benchCmd = app.add_subcommand(
-      "bench", "Time forward on random inputs; prints JSON");
+      "bench", "Time forward (or --train steps) on random inputs; prints JSON");
   benchCmd->add_option("model", model, "A model.so from dlc")->required();
   benchCmd->add_option("--batch", batch, "Samples per forward")->capture_default_str();
   benchCmd->add_option("--weights", weights, "Parameters as safetensors");
@@ -275,6 +298,9 @@ int main(int argc, char **argv) {
   benchCmd->add_option("--iters", iterations, "Timed runs")->capture_default_str();
   benchCmd->add_option("--threads", threads,
                        "Threads splitting the batch (0: one per processor)");
+  bool benchTrain = false;
+  benchCmd->add_flag("--train", benchTrain,
+                     "Time training steps (one thread) instead of forward");
 
   dlcrun::TrainOptions train;
   CLI::App *trainCmd = app.add_subcommand(
@@ -343,7 +369,7 @@ int main(int argc, char **argv) {
       return dlcrun::train(train);
     if (*evalCmd)
       return dlcrun::evaluate(model, weights, train.data, evalBatch, threads);
-    return bench(model, weights, batch, warmup, iterations, threads);
+    return bench(model, weights, batch, warmup, iterations, threads, benchTrain);
   } catch (const dlrt::Error &e) {
     fmt::print(stderr, "dlc-run: {}\n", e.what());
     return 1;
