@@ -28,13 +28,15 @@ dlrt_status dlrt_model_train_step(dlrt_model *model, int64_t batch,
                   "with dlc --inference-only",
                   d->name);
     if (batch < 1)
-      return fail(DLRT_ERROR_ARGUMENT, "batch must be at least 1, got {}", batch);
+      return fail(DLRT_ERROR_ARGUMENT, "batch must be at least 1, got {}",
+                  batch);
     if ((d->num_inputs && !inputs) || (d->num_targets && !targets))
       return fail(DLRT_ERROR_ARGUMENT,
                   "dlrt_model_train_step: inputs and targets are required");
     for (int32_t i = 0; i < d->num_inputs; ++i)
       if (!inputs[i])
-        return fail(DLRT_ERROR_ARGUMENT, "input '{}' is NULL", d->inputs[i].name);
+        return fail(DLRT_ERROR_ARGUMENT, "input '{}' is NULL",
+                    d->inputs[i].name);
     for (int32_t i = 0; i < d->num_targets; ++i)
       if (!targets[i])
         return fail(DLRT_ERROR_ARGUMENT, "target '{}' is NULL",
@@ -52,13 +54,14 @@ dlrt_status dlrt_model_train_step(dlrt_model *model, int64_t batch,
     float value = 0;
     uint64_t bytes = d->workspace_size ? d->workspace_size(batch) : 0;
     std::vector<uint8_t> workspace(bytes);
-    int32_t rc = d->train_step(batch, const_cast<void *const *>(inputs),
-                               const_cast<void *const *>(targets), params.data(),
-                               state.data(), &args, &value, nextParams.data(),
-                               nextState.data(),
-                               bytes ? workspace.data() : nullptr);
+    int32_t rc =
+        d->train_step(batch, const_cast<void *const *>(inputs),
+                      const_cast<void *const *>(targets), params.data(),
+                      state.data(), &args, &value, nextParams.data(),
+                      nextState.data(), bytes ? workspace.data() : nullptr);
     if (rc != 0)
-      return fail(DLRT_ERROR_MODEL, "model '{}' failed with code {}", d->name, rc);
+      return fail(DLRT_ERROR_MODEL, "model '{}' failed with code {}", d->name,
+                  rc);
     model->params.swap(model->nextParams);
     model->state.swap(model->nextState);
     ++model->step;

@@ -75,9 +75,12 @@ TEST(Training, ArgumentsAreChecked) {
             DLRT_ERROR_ARGUMENT);
   dlrt_model *raw = nullptr;
   ASSERT_EQ(dlrt_model_open(DLRT_TEST_MLP, nullptr, &raw), DLRT_OK);
-  EXPECT_EQ(dlrt_model_train_step(raw, 0, in, in, 0.1f, &loss), DLRT_ERROR_ARGUMENT);
-  EXPECT_EQ(dlrt_model_train_step(raw, 1, in, none, 0.1f, &loss), DLRT_ERROR_ARGUMENT);
-  EXPECT_TRUE(contains(dlrt_last_error(), "target 'digit' is NULL")) << dlrt_last_error();
+  EXPECT_EQ(dlrt_model_train_step(raw, 0, in, in, 0.1f, &loss),
+            DLRT_ERROR_ARGUMENT);
+  EXPECT_EQ(dlrt_model_train_step(raw, 1, in, none, 0.1f, &loss),
+            DLRT_ERROR_ARGUMENT);
+  EXPECT_TRUE(contains(dlrt_last_error(), "target 'digit' is NULL"))
+      << dlrt_last_error();
   EXPECT_EQ(dlrt_model_step(raw), 0);
   dlrt_model_destroy(raw);
   // A network without a loss has no train step.
@@ -126,7 +129,8 @@ TEST(Training, CheckpointsRestoreEverything) {
     resumed.loadCheckpoint(plain);
     FAIL() << "a weights file loaded as a checkpoint";
   } catch (const dlrt::Error &e) {
-    EXPECT_TRUE(contains(e.what(), "optimizer.a.weight.momentum_buffer")) << e.what();
+    EXPECT_TRUE(contains(e.what(), "optimizer.a.weight.momentum_buffer"))
+        << e.what();
   }
   std::string bytes = slurp(path);
   std::string truncated = temp("truncated.ckpt");

@@ -31,7 +31,8 @@ int64_t sampleElements(const dlc_tensor_info &t) {
 
 /// An IDX file (gzip-compressed or not): big-endian magic 0x0000 08 <rank>
 /// (unsigned bytes), the dimensions, then the data.
-std::vector<uint8_t> readIdx(const std::string &path, std::vector<int64_t> &dims) {
+std::vector<uint8_t> readIdx(const std::string &path,
+                             std::vector<int64_t> &dims) {
   std::unique_ptr<gzFile_s, int (*)(gzFile)> file(gzopen(path.c_str(), "rb"),
                                                   gzclose);
   if (!file)
@@ -40,7 +41,8 @@ std::vector<uint8_t> readIdx(const std::string &path, std::vector<int64_t> &dims
     unsigned char b[4];
     if (gzread(file.get(), b, 4) != 4)
       return false;
-    v = uint32_t(b[0]) << 24 | uint32_t(b[1]) << 16 | uint32_t(b[2]) << 8 | b[3];
+    v = uint32_t(b[0]) << 24 | uint32_t(b[1]) << 16 | uint32_t(b[2]) << 8 |
+        b[3];
     return true;
   };
   uint32_t magic = 0;
@@ -126,12 +128,13 @@ Dataset Dataset::read(const dlc_model_v1 &model, const std::string &spec,
     auto it = byName.find(t->name);
     if (it == byName.end())
       error(DLRT_ERROR_NAME,
-            fmt::format("'{}' has no array '{}' for the model's {} {}; it has: {}",
-                        spec, t->name,
-                        t >= model.inputs && t < model.inputs + model.num_inputs
-                            ? "input"
-                            : "target",
-                        shapeOf(*t), names));
+            fmt::format(
+                "'{}' has no array '{}' for the model's {} {}; it has: {}",
+                spec, t->name,
+                t >= model.inputs && t < model.inputs + model.num_inputs
+                    ? "input"
+                    : "target",
+                shapeOf(*t), names));
     const dlrt_array &a = *it->second;
     bool fits = a.rank == t->rank && a.dtype == t->dtype;
     for (int32_t k = 1; fits && k < t->rank; ++k)

@@ -30,8 +30,8 @@ namespace {
 /// Sums for a metric over batches.
 struct Metric {
   std::string name;
-  double hits = 0, total = 0;    // accuracy
-  double overlap = 0, sizes = 0; // dice
+  double hits = 0, total = 0;                                   // accuracy
+  double overlap = 0, sizes = 0;                                // dice
   double squared = 0, count = 0, lo = INFINITY, hi = -INFINITY; // psnr
 
   double value() const {
@@ -128,7 +128,9 @@ double scheduledLr(const TrainOptions &o, double base, int64_t epoch) {
   if (o.schedule == "cosine") // CosineAnnealingLR(T_max = epochs), per epoch
     return base * (1 + std::cos(M_PI * epoch / o.epochs)) / 2;
   if (o.schedule == "step") // MultiStepLR at 50 % and 75 % of the epochs
-    return base * (epoch >= o.epochs * 3 / 4 ? 0.01 : epoch >= o.epochs / 2 ? 0.1 : 1);
+    return base * (epoch >= o.epochs * 3 / 4 ? 0.01
+                   : epoch >= o.epochs / 2   ? 0.1
+                                             : 1);
   return base;
 }
 
@@ -141,8 +143,9 @@ double defaultLr(const dlc_model_v1 &d) {
 
 std::string formatDuration(double seconds) {
   int s = int(seconds + 0.5);
-  return s >= 3600 ? fmt::format("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
-                   : fmt::format("{}:{:02}", s / 60, s % 60);
+  return s >= 3600
+             ? fmt::format("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+             : fmt::format("{}:{:02}", s / 60, s % 60);
 }
 
 } // namespace
@@ -150,16 +153,19 @@ std::string formatDuration(double seconds) {
 int dlcrun::train(const TrainOptions &o) {
   if (o.epochs < 1 || o.batch < 1)
     error(DLRT_ERROR_ARGUMENT, "--epochs and --batch must be at least 1");
-  if (o.schedule != "constant" && o.schedule != "step" && o.schedule != "cosine")
+  if (o.schedule != "constant" && o.schedule != "step" &&
+      o.schedule != "cosine")
     error(DLRT_ERROR_ARGUMENT, fmt::format("--schedule must be constant, step "
-                                           "or cosine, not '{}'", o.schedule));
+                                           "or cosine, not '{}'",
+                                           o.schedule));
   dlrt::Model model = dlrt::Model::open(o.model);
   model.setThreads(o.threads);
   const dlc_model_v1 &d = model.descriptor();
   if (!d.train_step)
-    error(DLRT_ERROR_MODEL, fmt::format("'{}' cannot train: its network has no "
-                                        "loss, or dlc ran with --inference-only",
-                                        o.model));
+    error(DLRT_ERROR_MODEL,
+          fmt::format("'{}' cannot train: its network has no "
+                      "loss, or dlc ran with --inference-only",
+                      o.model));
   Dataset data = Dataset::read(d, o.data, true);
   checkLabels(d, data, o.data);
   std::optional<Dataset> val;
@@ -197,9 +203,8 @@ int dlcrun::train(const TrainOptions &o) {
     if (fresh)
       fmt::print(csv, "epoch,lr,loss{},seconds\n", val ? "," + metric : "");
   }
-  std::unique_ptr<std::FILE, int (*)(std::FILE *)> closeCsv(csv, [](std::FILE *f) {
-    return f ? std::fclose(f) : 0;
-  });
+  std::unique_ptr<std::FILE, int (*)(std::FILE *)> closeCsv(
+      csv, [](std::FILE *f) { return f ? std::fclose(f) : 0; });
 
   int64_t lastSaved = o.resume.empty() ? 0 : firstEpoch;
   bool terminal = isatty(fileno(stdout));
@@ -215,7 +220,8 @@ int dlcrun::train(const TrainOptions &o) {
       std::vector<const void *> inputs, targets;
       for (size_t c = 0; c < data.columns(); ++c) {
         data.gather(c, order, first, n, columns[c]);
-        (int32_t(c) < d.num_inputs ? inputs : targets).push_back(columns[c].data());
+        (int32_t(c) < d.num_inputs ? inputs : targets)
+            .push_back(columns[c].data());
       }
       float loss = model.trainStep(n, inputs, targets, float(lr));
       if (!std::isfinite(loss)) {
@@ -234,7 +240,8 @@ int dlcrun::train(const TrainOptions &o) {
       lossSum += double(loss) * n;
       if (terminal) {
         double elapsed = std::chrono::duration<double>(
-                             std::chrono::steady_clock::now() - start).count();
+                             std::chrono::steady_clock::now() - start)
+                             .count();
         int filled = int(30 * (s + 1) / steps);
         fmt::print("\repoch {}/{} [{}{}] {}/{} loss {:.4f} {:.0f} samples/s "
                    "ETA {}   ",
@@ -245,11 +252,12 @@ int dlcrun::train(const TrainOptions &o) {
         std::fflush(stdout);
       }
     }
-    double seconds = std::chrono::duration<double>(
-                         std::chrono::steady_clock::now() - start).count();
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
     double trainLoss = lossSum / data.size();
-    std::string line = fmt::format("epoch {}/{}  loss {:.4f}", epoch + 1,
-                                   o.epochs, trainLoss);
+    std::string line =
+        fmt::format("epoch {}/{}  loss {:.4f}", epoch + 1, o.epochs, trainLoss);
     double score = 0;
     if (val) {
       score = measure(model, *val, o.batch);
@@ -273,7 +281,8 @@ int dlcrun::train(const TrainOptions &o) {
       _exit(137); // as if killed: no cleanup, no final message
   }
   if (!o.save.empty())
-    fmt::print("saved '{}' (epoch {}, step {})\n", o.save, o.epochs, model.step());
+    fmt::print("saved '{}' (epoch {}, step {})\n", o.save, o.epochs,
+               model.step());
   return 0;
 }
 
@@ -286,7 +295,8 @@ int dlcrun::evaluate(const std::string &path, const std::string &weights,
   const dlc_model_v1 &d = model.descriptor();
   if (!*d.metric || !d.num_targets || !d.num_outputs)
     error(DLRT_ERROR_MODEL, fmt::format("'{}' has no loss, so no metric to "
-                                        "evaluate", path));
+                                        "evaluate",
+                                        path));
   model.load(weights);
   Dataset set = Dataset::read(d, file, true);
   checkLabels(d, set, file);

@@ -21,12 +21,6 @@ using namespace dlc;
 
 namespace {
 
-Value mul(OpBuilder &b, Location l, Value x, Value y) {
-  return b.create<arith::MulFOp>(l, x, y);
-}
-Value sub(OpBuilder &b, Location l, Value x, Value y) {
-  return b.create<arith::SubFOp>(l, x, y);
-}
 SmallVector<utils::IteratorType> parallel(int64_t n) {
   return SmallVector<utils::IteratorType>(n, utils::IteratorType::parallel);
 }
@@ -72,22 +66,22 @@ struct Conv2DGradInputLowering : OpConversionPattern<dl::Conv2DGradInputOp> {
     MLIRContext *ctx = b.getContext();
     AffineExpr e0 = getAffineDimExpr(0, ctx), e1 = getAffineDimExpr(1, ctx),
                e2 = getAffineDimExpr(2, ctx), e3 = getAffineDimExpr(3, ctx);
-    auto flippedType = RankedTensorType::get({c, fg, k[0], k[1]},
-                                             wt.getElementType());
-    Value flipped = generic(
-        b, loc, w,
-        {AffineMap::get(4, 0,
-                        {groups == 1 ? e1 : e0.floorDiv(cg) * fg + e1,
-                         groups == 1 ? e0 : e0 % cg, (k[0] - 1) - e2,
-                         (k[1] - 1) - e3},
-                        ctx),
-         AffineMap::getMultiDimIdentityMap(4, ctx)},
-        b.create<tensor::EmptyOp>(loc, flippedType.getShape(),
-                                  flippedType.getElementType())
-            .getResult(),
-        parallel(4), [](OpBuilder &, Location, ValueRange a) {
-          return SmallVector<Value>{a[0]};
-        });
+    auto flippedType =
+        RankedTensorType::get({c, fg, k[0], k[1]}, wt.getElementType());
+    Value flipped =
+        generic(b, loc, w,
+                {AffineMap::get(4, 0,
+                                {groups == 1 ? e1 : e0.floorDiv(cg) * fg + e1,
+                                 groups == 1 ? e0 : e0 % cg, (k[0] - 1) - e2,
+                                 (k[1] - 1) - e3},
+                                ctx),
+                 AffineMap::getMultiDimIdentityMap(4, ctx)},
+                b.create<tensor::EmptyOp>(loc, flippedType.getShape(),
+                                          flippedType.getElementType())
+                    .getResult(),
+                parallel(4), [](OpBuilder &, Location, ValueRange a) {
+                  return SmallVector<Value>{a[0]};
+                });
     auto conv = b.create<dl::Conv2DOp>(
         loc, type, spread, flipped, Value(), b.getDenseI64ArrayAttr({1, 1}),
         b.getDenseI64ArrayAttr({0, 0}), b.getDenseI64ArrayAttr(d),
@@ -112,22 +106,23 @@ struct Conv2DGradWeightLowering : OpConversionPattern<dl::Conv2DGradWeightOp> {
     auto e = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
     // Loops (f, c', i, j, n, y, x).
     SmallVector<AffineMap> maps = {
-        AffineMap::get(7, 0,
-                       {e(4), op.getGroups() == 1 ? e(1) : e(0).floorDiv(fg) * cg + e(1),
-                        e(5) * s[0] + e(2) * d[0], e(6) * s[1] + e(3) * d[1]},
-                       ctx),
+        AffineMap::get(
+            7, 0,
+            {e(4), op.getGroups() == 1 ? e(1) : e(0).floorDiv(fg) * cg + e(1),
+             e(5) * s[0] + e(2) * d[0], e(6) * s[1] + e(3) * d[1]},
+            ctx),
         AffineMap::get(7, 0, {e(4), e(0), e(5), e(6)}, ctx),
         AffineMap::get(7, 0, {e(0), e(1), e(2), e(3)}, ctx)};
     SmallVector<utils::IteratorType> iterators = parallel(7);
     for (int i = 4; i < 7; ++i)
       iterators[i] = utils::IteratorType::reduction;
     Value zeros = filledTensor(b, loc, type, Value(), 0.0);
-    b.replaceOp(op, generic(b, loc, ValueRange{x, adaptor.getGrad()}, maps,
-                            zeros, iterators,
-                            [](OpBuilder &nb, Location l, ValueRange a) {
-                              return SmallVector<Value>{nb.create<arith::AddFOp>(
-                                  l, a[2], mul(nb, l, a[0], a[1]))};
-                            }));
+    b.replaceOp(op,
+                generic(b, loc, ValueRange{x, adaptor.getGrad()}, maps, zeros,
+                        iterators, [](OpBuilder &nb, Location l, ValueRange a) {
+                          return SmallVector<Value>{nb.create<arith::AddFOp>(
+                              l, a[2], Arith{nb, l}.mul(a[0], a[1]))};
+                        }));
     return success();
   }
 };
@@ -156,10 +151,9 @@ struct ChannelSumLowering : OpConversionPattern<dl::ChannelSumOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(dl::ChannelSumOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &b) const override {
-    b.replaceOp(op, sumOver(b, op.getLoc(), adaptor.getInput(), {1},
-                            [](OpBuilder &, Location, ValueRange a) {
-                              return a[0];
-                            }));
+    b.replaceOp(
+        op, sumOver(b, op.getLoc(), adaptor.getInput(), {1},
+                    [](OpBuilder &, Location, ValueRange a) { return a[0]; }));
     return success();
   }
 };
@@ -168,9 +162,8 @@ struct ChannelSumLowering : OpConversionPattern<dl::ChannelSumOp> {
 template <typename OpTy>
 struct ActivationGradLowering : OpConversionPattern<OpTy> {
   using OpConversionPattern<OpTy>::OpConversionPattern;
-  LogicalResult
-  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
-                  ConversionPatternRewriter &b) const override {
+  LogicalResult matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                                ConversionPatternRewriter &b) const override {
     double alpha = op.getAlpha().convertToDouble();
     b.replaceOp(op, elementwise(b, op.getLoc(), op.getType(),
                                 {adaptor.getGrad(), adaptor.getValue()},
@@ -184,13 +177,13 @@ struct ActivationGradLowering : OpConversionPattern<OpTy> {
                           double alpha) {
     Value zero = f32Constant(b, l, 0.0), one = f32Constant(b, l, 1.0);
     if constexpr (std::is_same_v<OpTy, dl::SigmoidGradOp>)
-      return mul(b, l, dy, mul(b, l, v, sub(b, l, one, v)));
+      return Arith{b, l}.mul(dy, Arith{b, l}.mul(v, Arith{b, l}.sub(one, v)));
     if constexpr (std::is_same_v<OpTy, dl::TanhGradOp>)
-      return mul(b, l, dy, sub(b, l, one, mul(b, l, v, v)));
+      return Arith{b, l}.mul(dy, Arith{b, l}.sub(one, Arith{b, l}.mul(v, v)));
     Value positive =
         b.create<arith::CmpFOp>(l, arith::CmpFPredicate::OGT, v, zero);
     Value otherwise = std::is_same_v<OpTy, dl::LeakyReluGradOp>
-                          ? mul(b, l, dy, f32Constant(b, l, alpha))
+                          ? Arith{b, l}.mul(dy, f32Constant(b, l, alpha))
                           : zero;
     return b.create<arith::SelectOp>(l, positive, dy, otherwise);
   }
@@ -205,20 +198,20 @@ struct SoftmaxGradLowering : OpConversionPattern<dl::SoftmaxGradOp> {
     Value dy = adaptor.getGrad(), y = adaptor.getValue();
     Value prod = elementwise(b, loc, op.getType(), {dy, y},
                              [](OpBuilder &nb, Location l, ValueRange a) {
-                               return mul(nb, l, a[0], a[1]);
+                               return Arith{nb, l}.mul(a[0], a[1]);
                              });
-    Value dot = reduce(b, loc, prod, op.getAxis(), 0.0,
-                       [](OpBuilder &nb, Location l, ValueRange a) {
-                         return nb.create<arith::AddFOp>(l, a[0], a[1])
-                             .getResult();
-                       });
+    Value dot =
+        reduce(b, loc, prod, op.getAxis(), 0.0,
+               [](OpBuilder &nb, Location l, ValueRange a) {
+                 return nb.create<arith::AddFOp>(l, a[0], a[1]).getResult();
+               });
     Value shifted = withReduced(b, loc, dy, dot, op.getAxis(),
                                 [](OpBuilder &nb, Location l, ValueRange a) {
-                                  return sub(nb, l, a[0], a[1]);
+                                  return Arith{nb, l}.sub(a[0], a[1]);
                                 });
     b.replaceOp(op, elementwise(b, loc, op.getType(), {shifted, y},
                                 [](OpBuilder &nb, Location l, ValueRange a) {
-                                  return mul(nb, l, a[0], a[1]);
+                                  return Arith{nb, l}.mul(a[0], a[1]);
                                 }));
     return success();
   }
@@ -269,7 +262,6 @@ struct SliceLowering : OpConversionPattern<dl::SliceOp> {
   }
 };
 
-
 /// For each output window of a max pool, the position (i * k + j) of its
 /// first maximum, PyTorch's choice on ties.
 Value windowArgmax(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> k,
@@ -280,16 +272,16 @@ Value windowArgmax(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> k,
   auto e = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
   Value window = b.create<tensor::EmptyOp>(loc, k, b.getF32Type());
   auto idxType = RankedTensorType::get(dyType.getShape(), b.getI32Type());
-  Value max = filledTensor(b, loc, dyType, dy,
-                           -std::numeric_limits<float>::infinity());
+  Value max =
+      filledTensor(b, loc, dyType, dy, -std::numeric_limits<float>::infinity());
   Value idx = b.create<linalg::FillOp>(
                    loc, b.create<arith::ConstantIntOp>(loc, -1, 32).getResult(),
                    emptyTensor(b, loc, idxType, dy))
                   .getResult(0);
   AffineMap out = AffineMap::get(6, 0, {e(0), e(1), e(2), e(3)}, ctx);
   SmallVector<AffineMap> maps = {
-      AffineMap::get(6, 0,
-                     {e(0), e(1), e(2) * s[0] + e(4), e(3) * s[1] + e(5)}, ctx),
+      AffineMap::get(6, 0, {e(0), e(1), e(2) * s[0] + e(4), e(3) * s[1] + e(5)},
+                     ctx),
       AffineMap::get(6, 0, {e(4), e(5)}, ctx), out, out};
   SmallVector<utils::IteratorType> iterators = parallel(6);
   iterators[4] = iterators[5] = utils::IteratorType::reduction;
@@ -298,10 +290,12 @@ Value windowArgmax(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> k,
       [&](OpBuilder &nb, Location l, ValueRange a) {
         Value better =
             nb.create<arith::CmpFOp>(l, arith::CmpFPredicate::OGT, a[0], a[2]);
-        Value i = nb.create<linalg::IndexOp>(l, 4), j = nb.create<linalg::IndexOp>(l, 5);
+        Value i = nb.create<linalg::IndexOp>(l, 4),
+              j = nb.create<linalg::IndexOp>(l, 5);
         Value at = nb.create<arith::AddIOp>(
-            l, nb.create<arith::MulIOp>(
-                   l, i, nb.create<arith::ConstantIndexOp>(l, k[1])),
+            l,
+            nb.create<arith::MulIOp>(
+                l, i, nb.create<arith::ConstantIndexOp>(l, k[1])),
             j);
         at = nb.create<arith::IndexCastOp>(l, nb.getI32Type(), at);
         return SmallVector<Value>{
@@ -314,14 +308,12 @@ Value windowArgmax(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> k,
 /// dx[h, w] gathers, from each window that holds (h, w) (at most
 /// ceil(k / s) per axis, loops a and b), dy / k^2 (average) or dy where
 /// (h, w) is the window's maximum.
-template <typename OpTy>
-struct PoolGradLowering : OpConversionPattern<OpTy> {
+template <typename OpTy> struct PoolGradLowering : OpConversionPattern<OpTy> {
   using OpConversionPattern<OpTy>::OpConversionPattern;
   static constexpr bool isMax = std::is_same_v<OpTy, dl::MaxPool2DGradOp>;
 
-  LogicalResult
-  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
-                  ConversionPatternRewriter &b) const override {
+  LogicalResult matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                                ConversionPatternRewriter &b) const override {
     Location loc = op.getLoc();
     Value dy = adaptor.getGrad(), x = adaptor.getInput();
     auto dyType = cast<RankedTensorType>(dy.getType());
@@ -333,19 +325,23 @@ struct PoolGradLowering : OpConversionPattern<OpTy> {
     double area = double(k[0] * k[1]);
     if (!isMax && k[0] == type.getDimSize(2) && k[1] == type.getDimSize(3) &&
         p[0] == 0 && p[1] == 0) { // global average: a broadcast
-      AffineMap corner = AffineMap::get(
-          4, 0, {e(0), e(1), getAffineConstantExpr(0, ctx),
-                 getAffineConstantExpr(0, ctx)}, ctx);
-      b.replaceOp(op, generic(b, loc, dy,
-                              {corner, AffineMap::getMultiDimIdentityMap(4, ctx)},
-                              emptyTensor(b, loc, type, x), parallel(4),
-                              [&](OpBuilder &nb, Location l, ValueRange a) {
-                                return SmallVector<Value>{nb.create<arith::DivFOp>(
-                                    l, a[0], f32Constant(nb, l, area))};
-                              }));
+      AffineMap corner =
+          AffineMap::get(4, 0,
+                         {e(0), e(1), getAffineConstantExpr(0, ctx),
+                          getAffineConstantExpr(0, ctx)},
+                         ctx);
+      b.replaceOp(op,
+                  generic(b, loc, dy,
+                          {corner, AffineMap::getMultiDimIdentityMap(4, ctx)},
+                          emptyTensor(b, loc, type, x), parallel(4),
+                          [&](OpBuilder &nb, Location l, ValueRange a) {
+                            return SmallVector<Value>{nb.create<arith::DivFOp>(
+                                l, a[0], f32Constant(nb, l, area))};
+                          }));
       return success();
     }
-    Value argmax = isMax ? windowArgmax(b, loc, x, k, s, p, dyType, dy) : Value();
+    Value argmax =
+        isMax ? windowArgmax(b, loc, x, k, s, p, dyType, dy) : Value();
     int64_t reach[2] = {(k[0] + s[0] - 1) / s[0], (k[1] + s[1] - 1) / s[1]};
     Value windows = b.create<tensor::EmptyOp>(loc, reach, b.getF32Type());
     SmallVector<AffineMap> maps = {
@@ -354,52 +350,60 @@ struct PoolGradLowering : OpConversionPattern<OpTy> {
     SmallVector<utils::IteratorType> iterators = parallel(6);
     iterators[4] = iterators[5] = utils::IteratorType::reduction;
     Value zeros = filledTensor(b, loc, type, x, 0.0);
-    b.replaceOp(op, generic(b, loc, windows, maps, zeros, iterators,
-                            [&](OpBuilder &nb, Location l, ValueRange a) {
-      auto index = [&](int64_t v) {
-        return nb.create<arith::ConstantIndexOp>(l, v).getResult();
-      };
-      Value valid = nb.create<arith::ConstantIntOp>(l, 1, 1);
-      Value at[2], local[2];
-      for (int i = 0; i < 2; ++i) {
-        Value hp = nb.create<arith::AddIOp>(
-            l, nb.create<linalg::IndexOp>(l, 2 + i), index(p[i]));
-        // The window's row: hp / s - a, valid when in [0, out) and the
-        // window (rows o*s .. o*s + k - 1) reaches hp.
-        Value o = nb.create<arith::SubIOp>(
-            l, nb.create<arith::DivUIOp>(l, hp, index(s[i])),
-            nb.create<linalg::IndexOp>(l, 4 + i));
-        Value out = index(dyType.getDimSize(2 + i));
-        local[i] = nb.create<arith::SubIOp>(
-            l, hp, nb.create<arith::MulIOp>(l, o, index(s[i])));
-        auto check = [&](arith::CmpIPredicate pred, Value x, Value y) {
-          valid = nb.create<arith::AndIOp>(
-              l, valid, nb.create<arith::CmpIOp>(l, pred, x, y));
-        };
-        check(arith::CmpIPredicate::sge, o, index(0));
-        check(arith::CmpIPredicate::slt, o, out);
-        check(arith::CmpIPredicate::slt, local[i], index(k[i]));
-        at[i] = nb.create<arith::MinSIOp>(
-            l, nb.create<arith::MaxSIOp>(l, o, index(0)),
-            nb.create<arith::SubIOp>(l, out, index(1)));
-      }
-      SmallVector<Value> where = {nb.create<linalg::IndexOp>(l, 0),
-                                  nb.create<linalg::IndexOp>(l, 1), at[0], at[1]};
-      Value g = nb.create<tensor::ExtractOp>(l, dy, where);
-      if (isMax) {
-        Value pos = nb.create<arith::AddIOp>(
-            l, nb.create<arith::MulIOp>(l, local[0], index(k[1])), local[1]);
-        Value best = nb.create<arith::IndexCastOp>(
-            l, nb.getIndexType(), nb.create<tensor::ExtractOp>(l, argmax, where));
-        valid = nb.create<arith::AndIOp>(
-            l, valid,
-            nb.create<arith::CmpIOp>(l, arith::CmpIPredicate::eq, pos, best));
-      } else {
-        g = nb.create<arith::DivFOp>(l, g, f32Constant(nb, l, area));
-      }
-      Value add = nb.create<arith::AddFOp>(l, a[1], g);
-      return SmallVector<Value>{nb.create<arith::SelectOp>(l, valid, add, a[1])};
-    }));
+    b.replaceOp(
+        op,
+        generic(
+            b, loc, windows, maps, zeros, iterators,
+            [&](OpBuilder &nb, Location l, ValueRange a) {
+              auto index = [&](int64_t v) {
+                return nb.create<arith::ConstantIndexOp>(l, v).getResult();
+              };
+              Value valid = nb.create<arith::ConstantIntOp>(l, 1, 1);
+              Value at[2], local[2];
+              for (int i = 0; i < 2; ++i) {
+                Value hp = nb.create<arith::AddIOp>(
+                    l, nb.create<linalg::IndexOp>(l, 2 + i), index(p[i]));
+                // The window's row: hp / s - a, valid when in [0, out) and the
+                // window (rows o*s .. o*s + k - 1) reaches hp.
+                Value o = nb.create<arith::SubIOp>(
+                    l, nb.create<arith::DivUIOp>(l, hp, index(s[i])),
+                    nb.create<linalg::IndexOp>(l, 4 + i));
+                Value out = index(dyType.getDimSize(2 + i));
+                local[i] = nb.create<arith::SubIOp>(
+                    l, hp, nb.create<arith::MulIOp>(l, o, index(s[i])));
+                auto check = [&](arith::CmpIPredicate pred, Value x, Value y) {
+                  valid = nb.create<arith::AndIOp>(
+                      l, valid, nb.create<arith::CmpIOp>(l, pred, x, y));
+                };
+                check(arith::CmpIPredicate::sge, o, index(0));
+                check(arith::CmpIPredicate::slt, o, out);
+                check(arith::CmpIPredicate::slt, local[i], index(k[i]));
+                at[i] = nb.create<arith::MinSIOp>(
+                    l, nb.create<arith::MaxSIOp>(l, o, index(0)),
+                    nb.create<arith::SubIOp>(l, out, index(1)));
+              }
+              SmallVector<Value> where = {nb.create<linalg::IndexOp>(l, 0),
+                                          nb.create<linalg::IndexOp>(l, 1),
+                                          at[0], at[1]};
+              Value g = nb.create<tensor::ExtractOp>(l, dy, where);
+              if (isMax) {
+                Value pos = nb.create<arith::AddIOp>(
+                    l, nb.create<arith::MulIOp>(l, local[0], index(k[1])),
+                    local[1]);
+                Value best = nb.create<arith::IndexCastOp>(
+                    l, nb.getIndexType(),
+                    nb.create<tensor::ExtractOp>(l, argmax, where));
+                valid = nb.create<arith::AndIOp>(
+                    l, valid,
+                    nb.create<arith::CmpIOp>(l, arith::CmpIPredicate::eq, pos,
+                                             best));
+              } else {
+                g = nb.create<arith::DivFOp>(l, g, f32Constant(nb, l, area));
+              }
+              Value add = nb.create<arith::AddFOp>(l, a[1], g);
+              return SmallVector<Value>{
+                  nb.create<arith::SelectOp>(l, valid, add, a[1])};
+            }));
     return success();
   }
 };
@@ -407,13 +411,13 @@ struct PoolGradLowering : OpConversionPattern<OpTy> {
 } // namespace
 
 void dlc::populateGradientPatterns(RewritePatternSet &patterns) {
-  patterns.add<Conv2DGradInputLowering, Conv2DGradWeightLowering,
-               MatmulLowering, ChannelSumLowering,
-               ActivationGradLowering<dl::ReluGradOp>,
-               ActivationGradLowering<dl::LeakyReluGradOp>,
-               ActivationGradLowering<dl::SigmoidGradOp>,
-               ActivationGradLowering<dl::TanhGradOp>, SoftmaxGradLowering,
-               ReshapeLowering, SliceLowering>(patterns.getContext());
+  patterns
+      .add<Conv2DGradInputLowering, Conv2DGradWeightLowering, MatmulLowering,
+           ChannelSumLowering, ActivationGradLowering<dl::ReluGradOp>,
+           ActivationGradLowering<dl::LeakyReluGradOp>,
+           ActivationGradLowering<dl::SigmoidGradOp>,
+           ActivationGradLowering<dl::TanhGradOp>, SoftmaxGradLowering,
+           ReshapeLowering, SliceLowering>(patterns.getContext());
   patterns.add<PoolGradLowering<dl::MaxPool2DGradOp>,
                PoolGradLowering<dl::AvgPool2DGradOp>>(patterns.getContext());
 }

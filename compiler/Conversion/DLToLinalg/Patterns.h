@@ -46,6 +46,17 @@ mlir::Value elementwise(mlir::OpBuilder &b, mlir::Location loc,
                         ScalarFn fn);
 /// An f32 constant.
 mlir::Value f32Constant(mlir::OpBuilder &b, mlir::Location loc, double v);
+/// f32 arithmetic at one place, spelled short: Arith{b, loc}.mul(x, y).
+struct Arith {
+  mlir::OpBuilder &b;
+  mlir::Location l;
+  mlir::Value c(double v) { return f32Constant(b, l, v); }
+  mlir::Value add(mlir::Value x, mlir::Value y);
+  mlir::Value sub(mlir::Value x, mlir::Value y);
+  mlir::Value mul(mlir::Value x, mlir::Value y);
+  mlir::Value div(mlir::Value x, mlir::Value y);
+  mlir::Value sqrt(mlir::Value x);
+};
 /// Reduces `x` along `axis` with `combine`, starting from `init`; the result
 /// drops that dimension.
 mlir::Value reduce(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
@@ -78,6 +89,10 @@ mlir::Value sumOver(mlir::OpBuilder &b, mlir::Location loc,
 /// The number of elements of `x` in dimensions `dims`, as an f32.
 mlir::Value countOf(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
                     llvm::ArrayRef<int64_t> dims);
+/// The number of values per channel of `x` (every dimension but 1), as an
+/// f32: batchnorm's n.
+mlir::Value perChannelCount(mlir::OpBuilder &b, mlir::Location loc,
+                            mlir::Value x);
 /// The element of a rank-0 tensor.
 mlir::Value scalarOf(mlir::OpBuilder &b, mlir::Location loc, mlir::Value t);
 

@@ -18,18 +18,6 @@ using namespace dlc;
 
 namespace {
 
-/// Arithmetic on f32 scalars, spelled short.
-struct Arith {
-  OpBuilder &b;
-  Location l;
-  Value c(double v) { return f32Constant(b, l, v); }
-  Value add(Value x, Value y) { return b.create<arith::AddFOp>(l, x, y); }
-  Value sub(Value x, Value y) { return b.create<arith::SubFOp>(l, x, y); }
-  Value mul(Value x, Value y) { return b.create<arith::MulFOp>(l, x, y); }
-  Value div(Value x, Value y) { return b.create<arith::DivFOp>(l, x, y); }
-  Value sqrt(Value x) { return b.create<math::SqrtOp>(l, x); }
-};
-
 /// Every dimension but the channels (1).
 SmallVector<int64_t> channelsKept() { return {1}; }
 
@@ -39,11 +27,7 @@ struct BatchStatsLowering : OpConversionPattern<dl::BatchStatsOp> {
                                 ConversionPatternRewriter &b) const override {
     Location loc = op.getLoc();
     Value x = adaptor.getInput();
-    int64_t rank = cast<ShapedType>(x.getType()).getRank();
-    SmallVector<int64_t> counted = {0};
-    for (int64_t i = 2; i < rank; ++i)
-      counted.push_back(i);
-    Value n = countOf(b, loc, x, counted);
+    Value n = perChannelCount(b, loc, x);
     auto type = cast<RankedTensorType>(op.getMean().getType());
     auto divide = [&](Value sum) {
       return elementwise(b, loc, type, sum,
@@ -51,10 +35,9 @@ struct BatchStatsLowering : OpConversionPattern<dl::BatchStatsOp> {
                            return Arith{nb, l}.div(a[0], n);
                          });
     };
-    Value mean = divide(sumOver(b, loc, x, channelsKept(),
-                                [](OpBuilder &, Location, ValueRange a) {
-                                  return a[0];
-                                }));
+    Value mean = divide(
+        sumOver(b, loc, x, channelsKept(),
+                [](OpBuilder &, Location, ValueRange a) { return a[0]; }));
     // Two passes: the centred sum of squares keeps its precision.
     Value var = divide(sumOver(b, loc, {x, mean}, channelsKept(),
                                [](OpBuilder &nb, Location l, ValueRange a) {
@@ -73,12 +56,8 @@ struct RunningStatsLowering : OpConversionPattern<dl::RunningStatsOp> {
                                 ConversionPatternRewriter &b) const override {
     Location loc = op.getLoc();
     Value x = adaptor.getInput();
-    int64_t rank = cast<ShapedType>(x.getType()).getRank();
-    SmallVector<int64_t> counted = {0};
-    for (int64_t i = 2; i < rank; ++i)
-      counted.push_back(i);
     Arith m{b, loc};
-    Value n = countOf(b, loc, x, counted);
+    Value n = perChannelCount(b, loc, x);
     // n / (n - 1): the unbiased variance (n = 1 gives inf, as in PyTorch,
     // which refuses such a batch).
     Value bessel = m.div(n, m.sub(n, m.c(1.0)));
@@ -108,33 +87,31 @@ struct BatchNormGradLowering : OpConversionPattern<dl::BatchNormGradOp> {
     Value dy = adaptor.getGrad(), x = adaptor.getInput();
     Value mean = adaptor.getMean(), var = adaptor.getVariance();
     double eps = op.getEps().convertToDouble();
-    int64_t rank = cast<ShapedType>(x.getType()).getRank();
-    SmallVector<int64_t> counted = {0};
-    for (int64_t i = 2; i < rank; ++i)
-      counted.push_back(i);
-    Value n = countOf(b, loc, x, counted);
+    Value n = perChannelCount(b, loc, x);
     auto invStd = [eps](Arith &e, Value v) {
       return e.div(e.c(1.0), e.sqrt(e.add(v, e.c(eps))));
     };
-    Value dbias = sumOver(b, loc, dy, channelsKept(),
-                          [](OpBuilder &, Location, ValueRange a) { return a[0]; });
+    Value dbias =
+        sumOver(b, loc, dy, channelsKept(),
+                [](OpBuilder &, Location, ValueRange a) { return a[0]; });
     Value dweight = sumOver(b, loc, {dy, x, mean, var}, channelsKept(),
                             [&](OpBuilder &nb, Location l, ValueRange a) {
                               Arith e{nb, l};
-                              Value xhat = e.mul(e.sub(a[1], a[2]), invStd(e, a[3]));
+                              Value xhat =
+                                  e.mul(e.sub(a[1], a[2]), invStd(e, a[3]));
                               return e.mul(a[0], xhat);
                             });
-    Value dx = elementwise(
-        b, loc, cast<RankedTensorType>(dy.getType()),
-        {dy, x, adaptor.getWeight(), mean, var, dbias, dweight},
-        [&](OpBuilder &nb, Location l, ValueRange a) {
-          Arith e{nb, l};
-          Value is = invStd(e, a[4]);
-          Value xhat = e.mul(e.sub(a[1], a[3]), is);
-          Value centred = e.sub(e.sub(a[0], e.div(a[5], n)),
-                                e.div(e.mul(xhat, a[6]), n));
-          return e.mul(e.mul(a[2], is), centred);
-        });
+    Value dx =
+        elementwise(b, loc, cast<RankedTensorType>(dy.getType()),
+                    {dy, x, adaptor.getWeight(), mean, var, dbias, dweight},
+                    [&](OpBuilder &nb, Location l, ValueRange a) {
+                      Arith e{nb, l};
+                      Value is = invStd(e, a[4]);
+                      Value xhat = e.mul(e.sub(a[1], a[3]), is);
+                      Value centred = e.sub(e.sub(a[0], e.div(a[5], n)),
+                                            e.div(e.mul(xhat, a[6]), n));
+                      return e.mul(e.mul(a[2], is), centred);
+                    });
     b.replaceOp(op, {dx, dweight, dbias});
     return success();
   }
@@ -168,41 +145,49 @@ struct DropoutMaskLowering : OpConversionPattern<dl::DropoutMaskOp> {
         loc, key,
         b.create<arith::MulIOp>(loc, scalarOf(b, loc, adaptor.getStep()),
                                 k(b, loc, 0xD1B54A32D192ED03ull)));
-    key = mix64(b, loc,
-                b.create<arith::XOrIOp>(loc, key,
-                                        k(b, loc, uint64_t(op.getStream()) *
-                                                      0x8CB92BA72F3D8DD7ull)));
+    key =
+        mix64(b, loc,
+              b.create<arith::XOrIOp>(
+                  loc, key,
+                  k(b, loc, uint64_t(op.getStream()) * 0x8CB92BA72F3D8DD7ull)));
     RankedTensorType type = op.getType();
     double p = op.getP().convertToDouble();
     double scale = p < 1.0 ? 1.0 / (1.0 - p) : 0.0;
     int64_t rank = type.getRank();
     MLIRContext *ctx = b.getContext();
-    b.replaceOp(op, generic(b, loc, ValueRange{},
-                            {AffineMap::getMultiDimIdentityMap(rank, ctx)},
-                            emptyTensor(b, loc, type, adaptor.getLike()),
-                            SmallVector<utils::IteratorType>(
-                                rank, utils::IteratorType::parallel),
-                            [&](OpBuilder &nb, Location l, ValueRange) {
-      // Row-major position: only dimension 0 (the batch) is dynamic.
-      Value at = nb.create<linalg::IndexOp>(l, 0);
-      for (int64_t i = 1; i < rank; ++i)
-        at = nb.create<arith::AddIOp>(
-            l,
-            nb.create<arith::MulIOp>(
-                l, at, nb.create<arith::ConstantIndexOp>(l, type.getDimSize(i))),
-            nb.create<linalg::IndexOp>(l, i));
-      Value i64 = nb.create<arith::IndexCastOp>(l, nb.getI64Type(), at);
-      Value z = nb.create<arith::AddIOp>(
-          l, key, nb.create<arith::MulIOp>(l, i64, k(nb, l, 0x9E3779B97F4A7C15ull)));
-      Value bits = nb.create<arith::ShRUIOp>(l, mix64(nb, l, z), k(nb, l, 40));
-      Value u = nb.create<arith::MulFOp>(
-          l, nb.create<arith::UIToFPOp>(l, nb.getF32Type(), bits),
-          f32Constant(nb, l, 1.0 / (1 << 24)));
-      Value keep = nb.create<arith::CmpFOp>(l, arith::CmpFPredicate::OGE, u,
-                                            f32Constant(nb, l, p));
-      return SmallVector<Value>{nb.create<arith::SelectOp>(
-          l, keep, f32Constant(nb, l, scale), f32Constant(nb, l, 0.0))};
-    }));
+    b.replaceOp(
+        op,
+        generic(
+            b, loc, ValueRange{},
+            {AffineMap::getMultiDimIdentityMap(rank, ctx)},
+            emptyTensor(b, loc, type, adaptor.getLike()),
+            SmallVector<utils::IteratorType>(rank,
+                                             utils::IteratorType::parallel),
+            [&](OpBuilder &nb, Location l, ValueRange) {
+              // Row-major position: only dimension 0 (the batch) is dynamic.
+              Value at = nb.create<linalg::IndexOp>(l, 0);
+              for (int64_t i = 1; i < rank; ++i)
+                at = nb.create<arith::AddIOp>(
+                    l,
+                    nb.create<arith::MulIOp>(l, at,
+                                             nb.create<arith::ConstantIndexOp>(
+                                                 l, type.getDimSize(i))),
+                    nb.create<linalg::IndexOp>(l, i));
+              Value i64 = nb.create<arith::IndexCastOp>(l, nb.getI64Type(), at);
+              Value z = nb.create<arith::AddIOp>(
+                  l, key,
+                  nb.create<arith::MulIOp>(l, i64,
+                                           k(nb, l, 0x9E3779B97F4A7C15ull)));
+              Value bits =
+                  nb.create<arith::ShRUIOp>(l, mix64(nb, l, z), k(nb, l, 40));
+              Value u = nb.create<arith::MulFOp>(
+                  l, nb.create<arith::UIToFPOp>(l, nb.getF32Type(), bits),
+                  f32Constant(nb, l, 1.0 / (1 << 24)));
+              Value keep = nb.create<arith::CmpFOp>(
+                  l, arith::CmpFPredicate::OGE, u, f32Constant(nb, l, p));
+              return SmallVector<Value>{nb.create<arith::SelectOp>(
+                  l, keep, f32Constant(nb, l, scale), f32Constant(nb, l, 0.0))};
+            }));
     return success();
   }
 };
@@ -228,20 +213,22 @@ struct SgdUpdateLowering : OpConversionPattern<dl::SgdUpdateOp> {
     b.replaceOp(op, elementwiseResults(
                         b, loc, type, inputs, op.getNumResults(),
                         [&](OpBuilder &nb, Location l, ValueRange a) {
-      Arith e{nb, l};
-      Value d = a[1];
-      if (wd != 0.0)
-        d = e.add(d, e.mul(e.c(wd), a[0]));
-      SmallVector<Value> out = {Value()};
-      if (a.size() > 2) {
-        Value later = e.add(e.mul(e.c(mom), a[2]), e.mul(e.c(1.0 - damp), d));
-        Value buf = nb.create<arith::SelectOp>(l, first, d, later);
-        d = nesterov ? e.add(d, e.mul(e.c(mom), buf)) : buf;
-        out.push_back(buf);
-      }
-      out[0] = e.sub(a[0], e.mul(lr, d));
-      return out;
-    }));
+                          Arith e{nb, l};
+                          Value d = a[1];
+                          if (wd != 0.0)
+                            d = e.add(d, e.mul(e.c(wd), a[0]));
+                          SmallVector<Value> out = {Value()};
+                          if (a.size() > 2) {
+                            Value later = e.add(e.mul(e.c(mom), a[2]),
+                                                e.mul(e.c(1.0 - damp), d));
+                            Value buf =
+                                nb.create<arith::SelectOp>(l, first, d, later);
+                            d = nesterov ? e.add(d, e.mul(e.c(mom), buf)) : buf;
+                            out.push_back(buf);
+                          }
+                          out[0] = e.sub(a[0], e.mul(lr, d));
+                          return out;
+                        }));
     return success();
   }
 };
@@ -283,17 +270,21 @@ struct AdamUpdateLowering : OpConversionPattern<dl::AdamUpdateOp> {
                         {adaptor.getParam(), adaptor.getGrad(),
                          adaptor.getExpAvg(), adaptor.getExpAvgSq()},
                         3, [&](OpBuilder &nb, Location l, ValueRange a) {
-      Arith e{nb, l};
-      Value p = a[0], g = a[1];
-      if (wd != 0.0 && decoupled)
-        p = e.mul(p, e.sub(e.c(1.0), e.mul(lr, e.c(wd))));
-      else if (wd != 0.0)
-        g = e.add(g, e.mul(e.c(wd), p));
-      Value m = e.add(e.mul(e.c(b1), a[2]), e.mul(e.c(1.0 - b1), g));
-      Value v = e.add(e.mul(e.c(b2), a[3]), e.mul(e.c(1.0 - b2), e.mul(g, g)));
-      Value denom = e.add(e.div(e.sqrt(v), bc2Sqrt), e.c(eps));
-      return SmallVector<Value>{e.sub(p, e.mul(stepSize, e.div(m, denom))), m, v};
-    }));
+                          Arith e{nb, l};
+                          Value p = a[0], g = a[1];
+                          if (wd != 0.0 && decoupled)
+                            p = e.mul(p, e.sub(e.c(1.0), e.mul(lr, e.c(wd))));
+                          else if (wd != 0.0)
+                            g = e.add(g, e.mul(e.c(wd), p));
+                          Value m = e.add(e.mul(e.c(b1), a[2]),
+                                          e.mul(e.c(1.0 - b1), g));
+                          Value v = e.add(e.mul(e.c(b2), a[3]),
+                                          e.mul(e.c(1.0 - b2), e.mul(g, g)));
+                          Value denom =
+                              e.add(e.div(e.sqrt(v), bc2Sqrt), e.c(eps));
+                          return SmallVector<Value>{
+                              e.sub(p, e.mul(stepSize, e.div(m, denom))), m, v};
+                        }));
     return success();
   }
 };

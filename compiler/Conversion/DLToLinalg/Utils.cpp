@@ -4,9 +4,11 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 using namespace mlir;
+using dlc::Arith;
 
 Value dlc::f32Constant(OpBuilder &b, Location loc, double v) {
   return b.create<arith::ConstantOp>(loc, b.getF32FloatAttr(v));
@@ -245,6 +247,19 @@ Value dlc::countOf(OpBuilder &b, Location loc, Value x,
   Value i64 = b.create<arith::IndexCastOp>(loc, b.getI64Type(), n);
   return b.create<arith::SIToFPOp>(loc, b.getF32Type(), i64);
 }
+
+Value dlc::perChannelCount(OpBuilder &b, Location loc, Value x) {
+  SmallVector<int64_t> dims = {0};
+  for (int64_t i = 2, rank = cast<ShapedType>(x.getType()).getRank(); i < rank; ++i)
+    dims.push_back(i);
+  return countOf(b, loc, x, dims);
+}
+
+Value Arith::add(Value x, Value y) { return b.create<arith::AddFOp>(l, x, y); }
+Value Arith::sub(Value x, Value y) { return b.create<arith::SubFOp>(l, x, y); }
+Value Arith::mul(Value x, Value y) { return b.create<arith::MulFOp>(l, x, y); }
+Value Arith::div(Value x, Value y) { return b.create<arith::DivFOp>(l, x, y); }
+Value Arith::sqrt(Value x) { return b.create<math::SqrtOp>(l, x); }
 
 Value dlc::scalarOf(OpBuilder &b, Location loc, Value tensor0d) {
   return b.create<tensor::ExtractOp>(loc, tensor0d, ValueRange{});

@@ -34,8 +34,7 @@ SmallVector<Operation *> kernelsOf(func::FuncOp fn) {
   return kernels;
 }
 
-void outline(Operation *op, func::FuncOp parent, unsigned index,
-             OpBuilder &b) {
+void outline(Operation *op, func::FuncOp parent, unsigned index, OpBuilder &b) {
   // The op's operands and the values its regions use from outside;
   // constants are copied in, so the kernel's loops keep constant bounds.
   llvm::SetVector<Value> used(op->getOperands().begin(),

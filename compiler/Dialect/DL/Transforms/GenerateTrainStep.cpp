@@ -87,9 +87,9 @@ void TrainStepBuilder::makeTrainingOpsExplicit() {
     if (auto bn = dyn_cast<BatchNormOp>(op)) {
       if (!bn.getTraining())
         continue;
-      auto stats = b.create<BatchStatsOp>(loc, bn.getWeight().getType(),
-                                          bn.getWeight().getType(),
-                                          bn.getInput());
+      auto stats =
+          b.create<BatchStatsOp>(loc, bn.getWeight().getType(),
+                                 bn.getWeight().getType(), bn.getInput());
       auto running = b.create<RunningStatsOp>(
           loc, bn.getRunningMean(), bn.getRunningVar(), stats.getMean(),
           stats.getVariance(), bn.getInput(),
@@ -109,9 +109,9 @@ void TrainStepBuilder::makeTrainingOpsExplicit() {
       dropout.erase();
       continue;
     }
-    Value mask = b.create<DropoutMaskOp>(loc, dropout.getInput(), seed, step,
-                                         dropout.getP().convertToDouble(),
-                                         stream++);
+    Value mask =
+        b.create<DropoutMaskOp>(loc, dropout.getInput(), seed, step,
+                                dropout.getP().convertToDouble(), stream++);
     Value y = b.create<MulOp>(loc, dropout.getType(), dropout.getInput(), mask);
     dropout.replaceAllUsesWith(y);
     dropout.erase();
@@ -121,7 +121,8 @@ void TrainStepBuilder::makeTrainingOpsExplicit() {
 void TrainStepBuilder::accumulate(Value v, Value grad) {
   auto [it, inserted] = grads.try_emplace(v, grad);
   if (!inserted)
-    it->second = b.create<AddOp>(grad.getLoc(), grad.getType(), it->second, grad);
+    it->second =
+        b.create<AddOp>(grad.getLoc(), grad.getType(), it->second, grad);
 }
 
 LogicalResult TrainStepBuilder::backward(Value loss) {
@@ -131,8 +132,9 @@ LogicalResult TrainStepBuilder::backward(Value loss) {
   SmallVector<Operation *> ops;
   for (Operation &op : body.without_terminator()) {
     ops.push_back(&op);
-    if (!isa<DropoutMaskOp>(op) && llvm::any_of(op.getOperands(),
-                     [&](Value v) { return varying.contains(v); }))
+    if (!isa<DropoutMaskOp>(op) && llvm::any_of(op.getOperands(), [&](Value v) {
+          return varying.contains(v);
+        }))
       for (Value r : op.getResults())
         if (isa<FloatType>(getElementTypeOrSelf(r.getType())))
           varying.insert(r);
@@ -198,8 +200,8 @@ LogicalResult TrainStepBuilder::run() {
   // Arguments: @loss's, then the optimizer state, then lr, step and seed.
   SmallVector<Attribute> argAttrs(fn.getAllArgAttrs().begin(),
                                   fn.getAllArgAttrs().end());
-  SmallVector<BlockArgument> params(llvm::make_filter_range(
-      body.getArguments(), [&](BlockArgument a) {
+  SmallVector<BlockArgument> params(
+      llvm::make_filter_range(body.getArguments(), [&](BlockArgument a) {
         return fn.getArgAttr(a.getArgNumber(), DLDialect::kParamAttr) ||
                fn.getArgAttr(a.getArgNumber(), DLDialect::kBufferAttr);
       }));

@@ -55,15 +55,15 @@ Type typeOf(Value v) { return v.getType(); }
 
 LogicalResult conv(Rule &r, Conv2DOp op, Value dy) {
   if (r.need(op.getInput()))
-    r.set(op.getInput(), r.make<Conv2DGradInputOp>(
-                             typeOf(op.getInput()), dy, op.getWeight(),
-                             op.getStride(), op.getPadding(), op.getDilation(),
-                             op.getGroups()));
+    r.set(op.getInput(),
+          r.make<Conv2DGradInputOp>(typeOf(op.getInput()), dy, op.getWeight(),
+                                    op.getStride(), op.getPadding(),
+                                    op.getDilation(), op.getGroups()));
   if (r.need(op.getWeight()))
-    r.set(op.getWeight(), r.make<Conv2DGradWeightOp>(
-                              typeOf(op.getWeight()), op.getInput(), dy,
-                              op.getStride(), op.getPadding(),
-                              op.getDilation(), op.getGroups()));
+    r.set(op.getWeight(),
+          r.make<Conv2DGradWeightOp>(typeOf(op.getWeight()), op.getInput(), dy,
+                                     op.getStride(), op.getPadding(),
+                                     op.getDilation(), op.getGroups()));
   if (op.getBias() && r.need(op.getBias()))
     r.set(op.getBias(), r.make<ChannelSumOp>(typeOf(op.getBias()), dy));
   return success();
@@ -80,10 +80,10 @@ LogicalResult convTranspose(Rule &r, ConvTranspose2DOp op, Value dy) {
                            pair(op.getPadding()), pair({1, 1}),
                            r.b.getI64IntegerAttr(1)));
   if (r.need(op.getWeight()))
-    r.set(op.getWeight(), r.make<Conv2DGradWeightOp>(
-                              typeOf(op.getWeight()), dy, op.getInput(),
-                              op.getStride(), op.getPadding(),
-                              ArrayRef<int64_t>{1, 1}, 1));
+    r.set(op.getWeight(),
+          r.make<Conv2DGradWeightOp>(typeOf(op.getWeight()), dy, op.getInput(),
+                                     op.getStride(), op.getPadding(),
+                                     ArrayRef<int64_t>{1, 1}, 1));
   if (op.getBias() && r.need(op.getBias()))
     r.set(op.getBias(), r.make<ChannelSumOp>(typeOf(op.getBias()), dy));
   return success();
@@ -146,7 +146,8 @@ LogicalResult binary(Rule &r, Operation *op, Value dy) {
   bool negate = isa<SubOp>(op);
   auto scalar = [&](float v) {
     return r.b.create<arith::ConstantOp>(
-        r.loc, DenseElementsAttr::get(RankedTensorType::get({}, r.b.getF32Type()), v));
+        r.loc,
+        DenseElementsAttr::get(RankedTensorType::get({}, r.b.getF32Type()), v));
   };
   if (lhs == rhs) { // x + x is 2 dy; x - x has no gradient
     if (r.need(lhs))
@@ -163,9 +164,8 @@ LogicalResult binary(Rule &r, Operation *op, Value dy) {
 
 template <typename PoolGrad, typename Pool>
 LogicalResult pool(Rule &r, Pool op, Value dy) {
-  r.set(op.getInput(),
-        r.make<PoolGrad>(dy, op.getInput(), op.getKernel(), op.getStride(),
-                         op.getPadding()));
+  r.set(op.getInput(), r.make<PoolGrad>(dy, op.getInput(), op.getKernel(),
+                                        op.getStride(), op.getPadding()));
   return success();
 }
 
@@ -184,8 +184,8 @@ LogicalResult concat(Rule &r, ConcatOp op, Value dy) {
 template <typename LossGrad>
 LogicalResult loss(Rule &r, Operation *op, Value dl) {
   Value input = op->getOperand(0), target = op->getOperand(1);
-  bool symmetric = std::is_same_v<LossGrad, MseGradOp> ||
-                   std::is_same_v<LossGrad, L1GradOp>;
+  bool symmetric =
+      std::is_same_v<LossGrad, MseGradOp> || std::is_same_v<LossGrad, L1GradOp>;
   if (r.need(target) && !symmetric)
     return op->emitError("gradient with respect to the target of '")
            << op->getName().getStringRef()
@@ -194,12 +194,13 @@ LogicalResult loss(Rule &r, Operation *op, Value dl) {
   if (r.need(input))
     r.set(input, grad);
   if (r.need(target))
-    r.set(target, r.make<MulOp>(grad.getType(), grad,
-                                r.b.create<arith::ConstantOp>(
-                                    r.loc, DenseElementsAttr::get(
-                                               RankedTensorType::get(
-                                                   {}, r.b.getF32Type()),
-                                               -1.0f))));
+    r.set(target,
+          r.make<MulOp>(
+              grad.getType(), grad,
+              r.b.create<arith::ConstantOp>(
+                  r.loc,
+                  DenseElementsAttr::get(
+                      RankedTensorType::get({}, r.b.getF32Type()), -1.0f))));
   return success();
 }
 
@@ -212,8 +213,8 @@ LogicalResult mlir::dl::emitBackward(Operation *op, ArrayRef<Value> resultGrads,
   Value dy = resultGrads.empty() ? Value() : resultGrads.front();
   auto activation = [&](auto gradOp, Value v) {
     using GradOp = decltype(gradOp);
-    r.set(op->getOperand(0), r.make<GradOp>(dy.getType(), dy, v,
-                                            b.getF64FloatAttr(0.01)));
+    r.set(op->getOperand(0),
+          r.make<GradOp>(dy.getType(), dy, v, b.getF64FloatAttr(0.01)));
     return success();
   };
   return llvm::TypeSwitch<Operation *, LogicalResult>(op)
@@ -227,8 +228,8 @@ LogicalResult mlir::dl::emitBackward(Operation *op, ArrayRef<Value> resultGrads,
       })
       .Case([&](TanhOp o) { return activation(TanhGradOp(), o.getResult()); })
       .Case([&](LeakyReluOp o) {
-        r.set(o.getInput(), r.make<LeakyReluGradOp>(dy.getType(), dy,
-                                                    o.getInput(), o.getAlpha()));
+        r.set(o.getInput(), r.make<LeakyReluGradOp>(
+                                dy.getType(), dy, o.getInput(), o.getAlpha()));
         return success();
       })
       .Case([&](DropoutOp o) { // not training: the identity
@@ -247,10 +248,9 @@ LogicalResult mlir::dl::emitBackward(Operation *op, ArrayRef<Value> resultGrads,
         ArrayRef<int64_t> shape =
             cast<ShapedType>(o.getInput().getType()).getShape();
         r.set(o.getInput(),
-              r.make<AvgPool2DGradOp>(dy, o.getInput(),
-                                      ArrayRef<int64_t>{shape[2], shape[3]},
-                                      ArrayRef<int64_t>{1, 1},
-                                      ArrayRef<int64_t>{0, 0}));
+              r.make<AvgPool2DGradOp>(
+                  dy, o.getInput(), ArrayRef<int64_t>{shape[2], shape[3]},
+                  ArrayRef<int64_t>{1, 1}, ArrayRef<int64_t>{0, 0}));
         return success();
       })
       .Case([&](FlattenOp o) {
@@ -261,9 +261,8 @@ LogicalResult mlir::dl::emitBackward(Operation *op, ArrayRef<Value> resultGrads,
       .Case([&](CrossEntropyOp) { return loss<CrossEntropyGradOp>(r, op, dy); })
       .Case([&](MseOp) { return loss<MseGradOp>(r, op, dy); })
       .Case([&](L1Op) { return loss<L1GradOp>(r, op, dy); })
-      .Case([&](BceWithLogitsOp) {
-        return loss<BceWithLogitsGradOp>(r, op, dy);
-      })
+      .Case(
+          [&](BceWithLogitsOp) { return loss<BceWithLogitsGradOp>(r, op, dy); })
       .Case([&](DiceOp) { return loss<DiceGradOp>(r, op, dy); })
       // Statistics reach the loss only through batchnorm's rule.
       .Case<BatchStatsOp, RunningStatsOp, DropoutMaskOp, arith::ConstantOp>(
