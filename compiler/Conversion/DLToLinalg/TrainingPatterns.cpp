@@ -58,9 +58,14 @@ struct RunningStatsLowering : OpConversionPattern<dl::RunningStatsOp> {
     Value x = adaptor.getInput();
     Arith m{b, loc};
     Value n = perChannelCount(b, loc, x);
-    // n / (n - 1): the unbiased variance (n = 1 gives inf, as in PyTorch,
-    // which refuses such a batch).
-    Value bessel = m.div(n, m.sub(n, m.c(1.0)));
+    // n / (n - 1): the unbiased variance. One value per channel (a last
+    // batch of one sample through BatchNorm1d), which PyTorch refuses, keeps
+    // the running variance finite: factor 1.
+    Value one = m.c(1.0);
+    Value single =
+        b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OLE, n, one);
+    Value bessel =
+        b.create<arith::SelectOp>(loc, single, one, m.div(n, m.sub(n, one)));
     double mom = op.getMomentum().convertToDouble();
     auto type = cast<RankedTensorType>(op.getNewMean().getType());
     SmallVector<Value> r = elementwiseResults(
