@@ -93,6 +93,10 @@ struct Conv2DGradInputLowering : OpConversionPattern<dl::Conv2DGradInputOp> {
 
 /// dw[f, c', i, j] = sum over n, y, x of dy[n, f, y, x] *
 /// xpad[n, (f div F/G) * C/G + c', y*s + i*d, x*s + j*d].
+/// Without groups: one long dot product per weight, as a matrix product
+/// dw[F, C*KH*KW] = dy[F, N*OH*OW] * cols[C*KH*KW, N*OH*OW]^T of the
+/// transposed output gradient and the input's patches (im2col), both
+/// contiguous along the reduction, which LLVM vectorises.
 struct Conv2DGradWeightLowering : OpConversionPattern<dl::Conv2DGradWeightOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(dl::Conv2DGradWeightOp op, OpAdaptor adaptor,
@@ -101,6 +105,10 @@ struct Conv2DGradWeightLowering : OpConversionPattern<dl::Conv2DGradWeightOp> {
     ArrayRef<int64_t> s = op.getStride(), d = op.getDilation();
     Value x = padSpatial(b, loc, adaptor.getInput(), op.getPadding(), 0.0);
     RankedTensorType type = op.getType();
+    if (op.getGroups() == 1) {
+      b.replaceOp(op, asMatmul(b, loc, x, adaptor.getGrad(), type, s, d));
+      return success();
+    }
     int64_t fg = type.getDimSize(0) / op.getGroups(), cg = type.getDimSize(1);
     MLIRContext *ctx = b.getContext();
     auto e = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
@@ -124,6 +132,54 @@ struct Conv2DGradWeightLowering : OpConversionPattern<dl::Conv2DGradWeightOp> {
                               l, a[2], Arith{nb, l}.mul(a[0], a[1]))};
                         }));
     return success();
+  }
+  static Value asMatmul(OpBuilder &b, Location loc, Value x, Value dy,
+                        RankedTensorType type, ArrayRef<int64_t> s,
+                        ArrayRef<int64_t> d) {
+    MLIRContext *ctx = b.getContext();
+    auto e = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+    auto dyType = cast<RankedTensorType>(dy.getType());
+    int64_t f = type.getDimSize(0), c = type.getDimSize(1);
+    int64_t kh = type.getDimSize(2), kw = type.getDimSize(3);
+    int64_t oh = dyType.getDimSize(2), ow = dyType.getDimSize(3);
+    Type f32 = type.getElementType();
+    // cols[c, i, j, n, y, x] = xpad[n, c, y*s + i*d, x*s + j*d]
+    auto colsType =
+        RankedTensorType::get({c, kh, kw, ShapedType::kDynamic, oh, ow}, f32);
+    Value n = b.create<tensor::DimOp>(loc, dy, 0);
+    Value cols = generic(
+        b, loc, x,
+        {AffineMap::get(
+             6, 0,
+             {e(3), e(0), e(4) * s[0] + e(1) * d[0], e(5) * s[1] + e(2) * d[1]},
+             ctx),
+         AffineMap::getMultiDimIdentityMap(6, ctx)},
+        b.create<tensor::EmptyOp>(loc, colsType, ValueRange{n}).getResult(),
+        parallel(6), [](OpBuilder &, Location, ValueRange a) {
+          return SmallVector<Value>{a[0]};
+        });
+    // dyT[f, n, y, x] = dy[n, f, y, x]
+    auto dyTType =
+        RankedTensorType::get({f, ShapedType::kDynamic, oh, ow}, f32);
+    Value dyT = generic(
+        b, loc, dy,
+        {AffineMap::get(4, 0, {e(1), e(0), e(2), e(3)}, ctx),
+         AffineMap::getMultiDimIdentityMap(4, ctx)},
+        b.create<tensor::EmptyOp>(loc, dyTType, ValueRange{n}).getResult(),
+        parallel(4), [](OpBuilder &, Location, ValueRange a) {
+          return SmallVector<Value>{a[0]};
+        });
+    Value lhs = b.create<tensor::CollapseShapeOp>(
+        loc, dyT, SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
+    Value rhs = b.create<tensor::CollapseShapeOp>(
+        loc, cols, SmallVector<ReassociationIndices>{{0, 1, 2}, {3, 4, 5}});
+    auto flatType = RankedTensorType::get({f, c * kh * kw}, f32);
+    Value product = b.create<linalg::MatmulTransposeBOp>(
+                         loc, TypeRange{flatType}, ValueRange{lhs, rhs},
+                         filledTensor(b, loc, flatType, Value(), 0.0))
+                        .getResult(0);
+    return b.create<tensor::ExpandShapeOp>(
+        loc, type, product, SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
   }
 };
 

@@ -2,9 +2,9 @@
 //
 //   %y = ... linalg.generic ins(%a, %b) outs(%c) { ... %s ... }
 // becomes
-//   func.call @train_step_kernel_7(%a, %b, %c, %s)
+//   func.call @train_step_7_conv1(%a, %b, %c, %s)
 // with the op (and the constants it uses) cloned into the private
-// @train_step_kernel_7, marked noinline.
+// @train_step_7_conv1 (named after its layer), marked noinline.
 //
 //===----------------------------------------------------------------------===//
 
@@ -34,6 +34,23 @@ SmallVector<Operation *> kernelsOf(func::FuncOp fn) {
   return kernels;
 }
 
+/// <function>_<index>_<layer>: the layer's name comes from the op's
+/// location (the frontend's NameLoc), so profiles name the layer.
+std::string kernelName(Operation *op, func::FuncOp parent, unsigned index) {
+  std::string layer;
+  op->getLoc()->walk([&](Location loc) {
+    if (auto name = dyn_cast<NameLoc>(loc); name && layer.empty())
+      layer = name.getName().str();
+    return WalkResult::advance();
+  });
+  for (char &c : layer)
+    if (!llvm::isAlnum(c))
+      c = '_';
+  return (parent.getSymName() + "_" + Twine(index) +
+          (layer.empty() ? "" : "_" + layer))
+      .str();
+}
+
 void outline(Operation *op, func::FuncOp parent, unsigned index, OpBuilder &b) {
   // The op's operands and the values its regions use from outside;
   // constants are copied in, so the kernel's loops keep constant bounds.
@@ -49,9 +66,9 @@ void outline(Operation *op, func::FuncOp parent, unsigned index, OpBuilder &b) {
     types.push_back(v.getType());
 
   b.setInsertionPoint(parent);
-  auto kernel = b.create<func::FuncOp>(
-      op->getLoc(), (parent.getSymName() + "_kernel_" + Twine(index)).str(),
-      b.getFunctionType(types, {}));
+  auto kernel = b.create<func::FuncOp>(op->getLoc(),
+                                       kernelName(op, parent, index),
+                                       b.getFunctionType(types, {}));
   kernel.setPrivate();
   kernel->setAttr("passthrough", b.getArrayAttr({b.getStringAttr("noinline")}));
   Block *body = kernel.addEntryBlock();

@@ -16,18 +16,36 @@ func.func @conv_grad_input(%dy: tensor<?x8x4x4xf32>, %w: tensor<8x3x3x3xf32>) ->
 }
 
 // -----
-// Tests a convolution's weight gradient: one generic, reductions over the
-// batch and the output's rows and columns.
-// CHECK-DAG: #[[X:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d4, d1, d5 * 2 + d2, d6 * 2 + d3)>
-// CHECK-DAG: #[[DY:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d4, d0, d5, d6)>
-// CHECK-DAG: #[[DW:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d2, d3)>
+// Tests a convolution's weight gradient: the input's patches (im2col, the
+// batch and the output's pixels innermost) and the transposed output
+// gradient, contracted by one matmul_transpose_b over N*OH*OW.
+// CHECK-DAG: #[[CMAP:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d3, d0, d4 * 2 + d1, d5 * 2 + d2)>
 // CHECK-LABEL: func.func @conv_grad_weight
 func.func @conv_grad_weight(%x: tensor<?x3x8x8xf32>, %dy: tensor<?x8x4x4xf32>) -> tensor<8x3x3x3xf32> {
-  // CHECK: linalg.generic {indexing_maps = [#[[X]], #[[DY]], #[[DW]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
-  // CHECK-SAME: ins(%{{.*}}, %{{.*}} : tensor<?x3x10x10xf32>, tensor<?x8x4x4xf32>)
+  // CHECK: %[[COLS:.*]] = linalg.generic {indexing_maps = [#[[CMAP]], {{.*}}]} ins(%{{.*}} : tensor<?x3x10x10xf32>) outs(%{{.*}} : tensor<3x3x3x?x4x4xf32>)
+  // CHECK: %[[DYT:.*]] = linalg.generic {{.*}} ins(%{{.*}} : tensor<?x8x4x4xf32>) outs(%{{.*}} : tensor<8x?x4x4xf32>)
+  // CHECK: %[[L:.*]] = tensor.collapse_shape %[[DYT]] {{\[}}[0], [1, 2, 3]] : tensor<8x?x4x4xf32> into tensor<8x?xf32>
+  // CHECK: %[[R:.*]] = tensor.collapse_shape %[[COLS]] {{\[}}[0, 1, 2], [3, 4, 5]] : tensor<3x3x3x?x4x4xf32> into tensor<27x?xf32>
+  // CHECK: %[[P:.*]] = linalg.matmul_transpose_b ins(%[[L]], %[[R]] : tensor<8x?xf32>, tensor<27x?xf32>)
+  // CHECK: tensor.expand_shape %[[P]] {{\[}}[0], [1, 2, 3]]{{.*}} : tensor<8x27xf32> into tensor<8x3x3x3xf32>
   %dw = dl.conv2d_grad_weight %x, %dy {stride = array<i64: 2, 2>, padding = array<i64: 1, 1>}
       : tensor<?x3x8x8xf32>, tensor<?x8x4x4xf32> -> tensor<8x3x3x3xf32>
   return %dw : tensor<8x3x3x3xf32>
+}
+
+// -----
+// Tests a grouped convolution's weight gradient: one generic, reductions
+// over the batch and the output's rows and columns, the input channel
+// found from the group of the output channel.
+// CHECK-DAG: #[[X:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d4, (d0 floordiv 4) * 2 + d1, d5 + d2, d6 + d3)>
+// CHECK-DAG: #[[DY:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d4, d0, d5, d6)>
+// CHECK-DAG: #[[DW:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d2, d3)>
+// CHECK-LABEL: func.func @grouped_conv_grad_weight
+func.func @grouped_conv_grad_weight(%x: tensor<?x4x6x6xf32>, %dy: tensor<?x8x4x4xf32>) -> tensor<8x2x3x3xf32> {
+  // CHECK: linalg.generic {indexing_maps = [#[[X]], #[[DY]], #[[DW]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+  %dw = dl.conv2d_grad_weight %x, %dy {groups = 2 : i64}
+      : tensor<?x4x6x6xf32>, tensor<?x8x4x4xf32> -> tensor<8x2x3x3xf32>
+  return %dw : tensor<8x2x3x3xf32>
 }
 
 // -----
