@@ -26,7 +26,6 @@ struct ModelInterface {
   std::vector<TensorSpec> inputs, targets, outputs, params;
   std::vector<TensorSpec> state; ///< Optimizer state (with a loss only).
   std::string metric;            ///< "accuracy", "dice", "psnr" or "".
-  bool trains = false;           ///< The library has a train_step.
   std::string optimizer;
   std::vector<std::pair<std::string, double>> hyperParameters;
 };

@@ -281,3 +281,11 @@ func.func @result_attr() -> (tensor<2xf32> {dl.input = "x"}) {
   %0 = arith.constant dense<0.0> : tensor<2xf32>
   return %0 : tensor<2xf32>
 }
+
+// -----
+
+func.func @batch_stats_shape(%x: tensor<?x4x3x3xf32>) -> tensor<3xf32> {
+  // expected-error @+1 {{'dl.batch_stats' op expects [N, C, ...] statistics of type 'tensor<4xf32>'}}
+  %m, %v = dl.batch_stats %x : tensor<?x4x3x3xf32> -> tensor<3xf32>, tensor<3xf32>
+  return %m : tensor<3xf32>
+}

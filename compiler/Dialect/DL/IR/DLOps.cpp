@@ -308,6 +308,18 @@ LogicalResult BatchNormOp::verify() {
   return success();
 }
 
+LogicalResult BatchStatsOp::verify() {
+  auto input = cast<RankedTensorType>(getInput().getType());
+  auto expected = RankedTensorType::get(
+      {input.getRank() > 1 ? input.getDimSize(1) : ShapedType::kDynamic},
+      input.getElementType());
+  if (input.getRank() < 2 || getMean().getType() != expected ||
+      getVariance().getType() != expected)
+    return emitOpError("expects [N, C, ...] statistics of type ")
+           << expected;
+  return success();
+}
+
 LogicalResult DropoutOp::verify() {
   double p = getP().convertToDouble();
   if (p < 0 || p >= 1)

@@ -172,16 +172,19 @@ def DL_SliceOp : DL_Op<"slice", [Pure]> {
 // Training-mode batchnorm and dropout
 //===----------------------------------------------------------------------===//
 
-def DL_BatchStatsOp : DL_Op<"batch_stats", [Pure, AllTypesMatch<["mean", "variance"]>]> {
+def DL_BatchStatsOp : DL_Op<"batch_stats", [Pure]> {
   let summary = "Per-channel mean and biased variance over N and space";
   let description = [{
     ```mlir
-    %mean, %var = dl.batch_stats %x : tensor<?x64x8x8xf32> -> tensor<64xf32>
+    %mean, %var = dl.batch_stats %x : tensor<?x64x8x8xf32> -> tensor<64xf32>, tensor<64xf32>
     ```
   }];
   let arguments = (ins DL_FloatTensor:$input);
   let results = (outs DL_FloatTensor:$mean, DL_FloatTensor:$variance);
-  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($mean)";
+  let assemblyFormat = [{
+    $input attr-dict `:` type($input) `->` type($mean) `,` type($variance)
+  }];
+  let hasVerifier = 1;
 }
 
 def DL_RunningStatsOp : DL_Op<"running_stats", [Pure, AllTypesMatch<["running_mean",

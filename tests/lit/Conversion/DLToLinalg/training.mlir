@@ -102,7 +102,7 @@ func.func @cross_entropy(%x: tensor<?x5xf32>, %t: tensor<?xi32>) -> tensor<f32> 
 // CHECK: %[[N1:.*]] = arith.subf %[[N]], %{{.*}} : f32
 // CHECK-NEXT: arith.divf %[[N]], %[[N1]]
 func.func @batch_stats(%x: tensor<?x4x3x3xf32>, %m: tensor<4xf32>, %v: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
-  %mean, %var = dl.batch_stats %x : tensor<?x4x3x3xf32> -> tensor<4xf32>
+  %mean, %var = dl.batch_stats %x : tensor<?x4x3x3xf32> -> tensor<4xf32>, tensor<4xf32>
   %m2, %v2 = dl.running_stats %m, %v, %mean, %var, %x {momentum = 0.1 : f64} : tensor<4xf32>, tensor<?x4x3x3xf32>
   return %m2, %v2 : tensor<4xf32>, tensor<4xf32>
 }
