@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A fresh machine to a running model: set up, build, then compile the
 # bundled LeNet-5 to a shared library, show its layers, and run it with
-# dlc-run (seeded PyTorch-style initialisation, a batch of 4 images).
+# dlc-run (seeded PyTorch-style initialisation, a batch of 4 images); then
+# train the digits MLP on the bundled digits and evaluate it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -13,4 +14,9 @@ build=${DLC_BUILD_DIR:-build}
 /usr/bin/python3 -c "import numpy as np; np.save('$build/images.npy', np.random.default_rng(0).standard_normal((4, 1, 28, 28)).astype(np.float32))"
 "$build/tools/dlc-run/dlc-run" predict "$build/lenet5.so" --input image="$build/images.npy" --out "$build/logits.npz"
 "$build/tools/dlc-run/dlc-run" bench "$build/lenet5.so" --batch 64
-echo "quickstart: $build/lenet5.so runs; its logits are in $build/logits.npz"
+"$build/tools/dlc/dlc" models/mlp.net -o "$build/mlp.so"
+"$build/tools/dlc-run/dlc-run" train "$build/mlp.so" --data data/digits_train.npz \
+  --val data/digits_test.npz --epochs 10 --schedule cosine --save "$build/mlp.ckpt"
+"$build/tools/dlc-run/dlc-run" eval "$build/mlp.so" --weights "$build/mlp.ckpt" \
+  --data data/digits_test.npz
+echo "quickstart: $build/lenet5.so runs (logits in $build/logits.npz); $build/mlp.so trained ($build/mlp.ckpt)"
