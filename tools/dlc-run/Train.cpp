@@ -265,7 +265,7 @@ int dlcrun::train(const TrainOptions &o) {
     }
     line += fmt::format("  lr {:.3g}  {:.1f} s  {:.0f} samples/s", lr, seconds,
                         data.size() / seconds);
-    fmt::print("{}{}\n", terminal ? "\r" : "", line);
+    fmt::print("{}{}\n", terminal ? "\r\x1b[K" : "", line); // erase the bar
     std::fflush(stdout);
     if (csv) {
       fmt::print(csv, "{},{},{:.6f}{},{:.3f}\n", epoch + 1, lr, trainLoss,
