@@ -4,7 +4,11 @@
 # and weight decay (two steps) and Adam (one step), parameters, running
 # statistics and optimizer state (the gradients) within 1e-4 relative
 # error; ReLU networks with relu as tanh (see train_vs_torch.py). The suite
-# (ctest) runs the small models; this runs the big ones too (minutes).
+# (ctest) runs the small models; this runs the big ones too (an hour).
+# Known: ResNet-50 fails it. Its training step at batch 2 is ill-conditioned
+# in float32 (PyTorch float32 is itself up to 5e-2 off float64, max-pool
+# and batchnorm over 2x7x7 values); dlc stays within about twice
+# PyTorch float32's error. Every other model passes with SGD and Adam.
 #   tests/e2e/run_zoo_training.sh [BUILD_DIR]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
