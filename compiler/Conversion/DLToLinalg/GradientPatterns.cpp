@@ -31,7 +31,6 @@ struct Conv2DGradInputLowering : OpConversionPattern<dl::Conv2DGradInputOp> {
                                 ConversionPatternRewriter &b) const override {
     Location loc = op.getLoc();
     Value dy = adaptor.getGrad(), w = adaptor.getWeight();
-    auto dyt = cast<RankedTensorType>(dy.getType());
     auto wt = cast<RankedTensorType>(w.getType());
     RankedTensorType type = op.getType();
     ArrayRef<int64_t> s = op.getStride(), p = op.getPadding(),
@@ -47,18 +46,7 @@ struct Conv2DGradInputLowering : OpConversionPattern<dl::Conv2DGradInputOp> {
       if (q[i] < 0)
         return b.notifyMatchFailure(op, "padding beyond the dilated kernel");
     }
-    auto spreadType = RankedTensorType::get(
-        {dyt.getDimSize(0), dyt.getDimSize(1), size[0], size[1]},
-        dyt.getElementType());
-    Value zeros = filledTensor(b, loc, spreadType, dy, 0.0);
-    SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0), b.getIndexAttr(0),
-                                         b.getIndexAttr(q[0]),
-                                         b.getIndexAttr(q[1])};
-    SmallVector<OpFoldResult> strides = {b.getIndexAttr(1), b.getIndexAttr(1),
-                                         b.getIndexAttr(s[0]),
-                                         b.getIndexAttr(s[1])};
-    Value spread = b.create<tensor::InsertSliceOp>(
-        loc, dy, zeros, offsets, tensor::getMixedSizes(b, loc, dy), strides);
+    Value spread = spreadSpatial(b, loc, dy, s, q, size);
     // flipped[c, f', i, j] = w[g * F/G + f', c mod C/G, k-1-i, k-1-j] with
     // g = c div C/G: the kernel of the convolution from F to C channels.
     int64_t f = wt.getDimSize(0), cg = wt.getDimSize(1);

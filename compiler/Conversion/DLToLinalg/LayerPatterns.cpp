@@ -111,16 +111,7 @@ struct ConvTranspose2DLowering : OpConversionPattern<dl::ConvTranspose2DOp> {
     int64_t q0 = k0 - 1 - p[0], q1 = k1 - 1 - p[1];
     int64_t h = (xt.getDimSize(2) - 1) * s[0] + 1 + 2 * q0;
     int64_t wd = (xt.getDimSize(3) - 1) * s[1] + 1 + 2 * q1;
-    auto spreadType = withShape(xt, {xt.getDimSize(0), xt.getDimSize(1), h, wd});
-    Value zeros = filledTensor(b, loc, spreadType, x, 0.0);
-    SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0), b.getIndexAttr(0),
-                                         b.getIndexAttr(q0), b.getIndexAttr(q1)};
-    SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, x);
-    SmallVector<OpFoldResult> strides = {b.getIndexAttr(1), b.getIndexAttr(1),
-                                         b.getIndexAttr(s[0]),
-                                         b.getIndexAttr(s[1])};
-    Value spread = b.create<tensor::InsertSliceOp>(loc, x, zeros, offsets,
-                                                   sizes, strides);
+    Value spread = spreadSpatial(b, loc, x, s, {q0, q1}, {h, wd});
     // flipped[f, c, i, j] = w[c, f, k-1-i, k-1-j]
     MLIRContext *ctx = b.getContext();
     AffineExpr f = getAffineDimExpr(0, ctx), c = getAffineDimExpr(1, ctx),

@@ -34,6 +34,13 @@ mlir::Value filledTensor(mlir::OpBuilder &b, mlir::Location loc,
 /// Pads dimensions 2 and 3 by pad[0] and pad[1] on both sides.
 mlir::Value padSpatial(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
                        llvm::ArrayRef<int64_t> pad, double value);
+/// x [N, C, H, W] spread into zeros of spatial size `size`: x[h, w] lands
+/// at [offset + h*stride, ...] (transposed convolutions and a convolution's
+/// input gradient).
+mlir::Value spreadSpatial(mlir::OpBuilder &b, mlir::Location loc,
+                          mlir::Value x, llvm::ArrayRef<int64_t> stride,
+                          llvm::ArrayRef<int64_t> offset,
+                          llvm::ArrayRef<int64_t> size);
 /// `init` with bias[c] written at every position of dimension 1.
 mlir::Value broadcastChannels(mlir::OpBuilder &b, mlir::Location loc,
                               mlir::Value bias, mlir::Value init);

@@ -52,6 +52,24 @@ Value dlc::padSpatial(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pad
                                          strides);
 }
 
+Value dlc::spreadSpatial(OpBuilder &b, Location loc, Value x,
+                         ArrayRef<int64_t> stride, ArrayRef<int64_t> offset,
+                         ArrayRef<int64_t> size) {
+  auto type = cast<RankedTensorType>(x.getType());
+  auto spreadType = RankedTensorType::get(
+      {type.getDimSize(0), type.getDimSize(1), size[0], size[1]},
+      type.getElementType());
+  Value zeros = filledTensor(b, loc, spreadType, x, 0.0);
+  SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0), b.getIndexAttr(0),
+                                       b.getIndexAttr(offset[0]),
+                                       b.getIndexAttr(offset[1])};
+  SmallVector<OpFoldResult> strides = {b.getIndexAttr(1), b.getIndexAttr(1),
+                                       b.getIndexAttr(stride[0]),
+                                       b.getIndexAttr(stride[1])};
+  return b.create<tensor::InsertSliceOp>(
+      loc, x, zeros, offsets, tensor::getMixedSizes(b, loc, x), strides);
+}
+
 /// The map that reads an operand of `rank` inside a loop nest of `loops`:
 /// identity, rank 0 (a scalar), or rank 1 along dimension 1 (channels).
 static AffineMap broadcastMap(MLIRContext *ctx, int64_t loops, int64_t rank) {
