@@ -208,7 +208,9 @@ struct ActivationGradLowering : OpConversionPattern<OpTy> {
   using OpConversionPattern<OpTy>::OpConversionPattern;
   LogicalResult matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
                                 ConversionPatternRewriter &b) const override {
-    double alpha = op.getAlpha().convertToDouble();
+    double alpha = 0;
+    if constexpr (std::is_same_v<OpTy, dl::LeakyReluGradOp>)
+      alpha = op.getAlpha().convertToDouble();
     b.replaceOp(op, elementwise(b, op.getLoc(), op.getType(),
                                 {adaptor.getGrad(), adaptor.getValue()},
                                 [&](OpBuilder &nb, Location l, ValueRange a) {

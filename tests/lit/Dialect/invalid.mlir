@@ -163,6 +163,15 @@ func.func @softmax_axis(%x: tensor<?x8xf32>) {
 }
 
 // -----
+// Tests that a negative axis is reported as written (the attribute is
+// signed), not as 2^64 - 1.
+func.func @softmax_negative_axis(%x: tensor<?x8xf32>) {
+  // expected-error@+1 {{axis -1 is out of range [1, 2)}}
+  %0 = dl.softmax %x {axis = -1 : i64} : tensor<?x8xf32>
+  return
+}
+
+// -----
 // Tests that element-wise operands have the same shape unless one is a scalar.
 func.func @add_shapes(%x: tensor<?x8xf32>, %y: tensor<?x9xf32>) {
   // expected-error@+2 {{operands must have the same shape, got 'tensor<?x8xf32>' and 'tensor<?x9xf32>'}}
@@ -280,12 +289,4 @@ func.func @param_name(%w: tensor<2xf32> {dl.param = 3 : i64}) {
 func.func @result_attr() -> (tensor<2xf32> {dl.input = "x"}) {
   %0 = arith.constant dense<0.0> : tensor<2xf32>
   return %0 : tensor<2xf32>
-}
-
-// -----
-
-func.func @batch_stats_shape(%x: tensor<?x4x3x3xf32>) -> tensor<3xf32> {
-  // expected-error @+1 {{'dl.batch_stats' op expects [N, C, ...] statistics of type 'tensor<4xf32>'}}
-  %m, %v = dl.batch_stats %x : tensor<?x4x3x3xf32> -> tensor<3xf32>, tensor<3xf32>
-  return %m : tensor<3xf32>
 }

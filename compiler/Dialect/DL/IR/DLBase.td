@@ -61,6 +61,16 @@ def DL_Counter : 0DTensorOf<[I64]> {
 }
 def DL_TargetTensor : RankedTensorOf<[F32, I32]>;
 
+// An axis or offset: a signless i64 read as signed, so that `axis = -1`
+// is -1 in verifiers and messages, not 2^64 - 1.
+def DL_SignedI64Attr : TypedSignlessIntegerAttrBase<I64, "int64_t",
+                                                    "64-bit signed integer attribute"> {
+  let convertFromStorage = "$_self.getValue().getSExtValue()";
+}
+// A convolution's group count.
+def DL_Groups : DefaultValuedAttr<ConfinedAttr<I64Attr, [IntPositive]>, "1">;
+class DL_SignedI64Of<string v> : DefaultValuedAttr<DL_SignedI64Attr, v>;
+
 // Two spatial values (height, width) for strides, padding, kernels.
 def DL_Pair : ConfinedAttr<DenseI64ArrayAttr, [DenseArrayCount<2>]>;
 class DL_PairOf<string v> : DefaultValuedAttr<DL_Pair, "{" # v # ", " # v # "}">;

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Dialect/DL/IR/DLOps.h"
+#include "compiler/Dialect/DL/IR/ShapeChecks.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -14,8 +15,10 @@
 
 using namespace mlir;
 using namespace mlir::dl;
+using namespace mlir::dl::shapes;
 
 #include "compiler/Dialect/DL/IR/DLOpsDialect.cpp.inc"
+#include "compiler/Dialect/DL/IR/DLInterfaces.cpp.inc"
 
 void DLDialect::initialize() {
   addOperations<
@@ -123,63 +126,10 @@ int64_t mlir::dl::transposedOutputSize(int64_t in, int64_t kernel,
   return (in - 1) * stride - 2 * pad + kernel;
 }
 
-namespace {
-/// Shape checks that report through the optional location of inference.
-struct ShapeChecker {
-  std::optional<Location> loc;
-
-  LogicalResult fail(const Twine &msg) const {
-    return emitOptionalError(loc, msg);
-  }
-  LogicalResult rank(Value v, int64_t rank, StringRef what,
-                     StringRef layout) const {
-    auto type = cast<RankedTensorType>(v.getType());
-    if (type.getRank() == rank)
-      return success();
-    return emitOptionalError(loc, "expects a rank-", rank, " ", what, " ",
-                             layout, ", got ", type);
-  }
-  LogicalResult dimsMatch(int64_t a, int64_t b, const Twine &msg) const {
-    if (ShapedType::isDynamic(a) || ShapedType::isDynamic(b) || a == b)
-      return success();
-    return fail(msg);
-  }
-  /// Strides and dilations positive, padding non-negative, each of size 2.
-  LogicalResult pair(ArrayRef<int64_t> v, StringRef what, int64_t min) const {
-    if (v.size() != 2)
-      return fail(Twine(what) + " must have two values (height, width)");
-    if (v[0] < min || v[1] < min)
-      return fail(Twine(what) + " must be >= " + Twine(min));
-    return success();
-  }
-  /// Bias [F] for F output channels.
-  LogicalResult bias(Value b, int64_t channels) const {
-    if (!b)
-      return success();
-    auto type = cast<RankedTensorType>(b.getType());
-    if (type.getRank() == 1 && type.getDimSize(0) == channels)
-      return success();
-    return emitOptionalError(loc, "expects a bias of shape [", channels,
-                             "], got ", type);
-  }
-};
-} // namespace
-
-static RankedTensorType tensorOf(Value like, ArrayRef<int64_t> shape) {
-  return RankedTensorType::get(
-      shape, cast<RankedTensorType>(like.getType()).getElementType());
-}
-
-static ArrayRef<int64_t> shapeOf(Value v) {
-  return cast<RankedTensorType>(v.getType()).getShape();
-}
-
-/// [N, C, H', W'] for a window over the last two dimensions of `in`, or
-/// failure when it does not fit.
-static FailureOr<RankedTensorType>
-windowResult(const ShapeChecker &check, Value in, int64_t channels,
-             ArrayRef<int64_t> kernel, ArrayRef<int64_t> stride,
-             ArrayRef<int64_t> pad, ArrayRef<int64_t> dilation) {
+FailureOr<RankedTensorType>
+shapes::windowResult(const ShapeChecker &check, Value in, int64_t channels,
+                     ArrayRef<int64_t> kernel, ArrayRef<int64_t> stride,
+                     ArrayRef<int64_t> pad, ArrayRef<int64_t> dilation) {
   ArrayRef<int64_t> s = shapeOf(in);
   SmallVector<int64_t> out = {s[0], channels};
   for (int i = 0; i < 2; ++i) {
@@ -199,17 +149,17 @@ windowResult(const ShapeChecker &check, Value in, int64_t channels,
 // Layers with parameters
 //===----------------------------------------------------------------------===//
 
-LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                         Adaptor op, SmallVectorImpl<Type> &types) {
-  ShapeChecker check{loc};
-  if (failed(check.rank(op.getInput(), 4, "input", "[N, C, H, W]")) ||
-      failed(check.rank(op.getWeight(), 4, "weight", "[F, C/groups, KH, KW]")) ||
-      failed(check.pair(op.getStride(), "stride", 1)) ||
-      failed(check.pair(op.getPadding(), "padding", 0)) ||
-      failed(check.pair(op.getDilation(), "dilation", 1)))
+FailureOr<RankedTensorType>
+shapes::convResult(const ShapeChecker &check, Value input, Value weight,
+                   ArrayRef<int64_t> stride, ArrayRef<int64_t> padding,
+                   ArrayRef<int64_t> dilation, int64_t groups) {
+  if (failed(check.rank(input, 4, "input", "[N, C, H, W]")) ||
+      failed(check.rank(weight, 4, "weight", "[F, C/groups, KH, KW]")) ||
+      failed(check.pair(stride, "stride", 1)) ||
+      failed(check.pair(padding, "padding", 0)) ||
+      failed(check.pair(dilation, "dilation", 1)))
     return failure();
-  ArrayRef<int64_t> in = shapeOf(op.getInput()), w = shapeOf(op.getWeight());
-  int64_t groups = op.getGroups();
+  ArrayRef<int64_t> in = shapeOf(input), w = shapeOf(weight);
   if (groups < 1 || w[0] % groups != 0 ||
       (!ShapedType::isDynamic(in[1]) && in[1] % groups != 0))
     return check.fail("groups (" + Twine(groups) +
@@ -217,12 +167,18 @@ LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
   if (!ShapedType::isDynamic(in[1]) && w[1] * groups != in[1])
     return check.fail("weight expects " + Twine(w[1] * groups) +
                       " input channels, the input has " + Twine(in[1]));
-  if (failed(check.bias(op.getBias(), w[0])))
-    return failure();
+  return windowResult(check, input, w[0], w.drop_front(2), stride, padding,
+                      dilation);
+}
+
+LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                         Adaptor op, SmallVectorImpl<Type> &types) {
+  ShapeChecker check{loc};
   FailureOr<RankedTensorType> out =
-      windowResult(check, op.getInput(), w[0], w.drop_front(2), op.getStride(),
-                   op.getPadding(), op.getDilation());
-  if (failed(out))
+      convResult(check, op.getInput(), op.getWeight(), op.getStride(),
+                 op.getPadding(), op.getDilation(), op.getGroups());
+  if (failed(out) ||
+      failed(check.perChannel(op.getBias(), out->getDimSize(1), "a bias")))
     return failure();
   types.push_back(*out);
   return success();
@@ -242,7 +198,7 @@ LogicalResult ConvTranspose2DOp::inferReturnTypes(
                              "weight expects " + Twine(w[0]) +
                                  " input channels, the input has " +
                                  Twine(in[1]))) ||
-      failed(check.bias(op.getBias(), w[1])))
+      failed(check.perChannel(op.getBias(), w[1], "a bias")))
     return failure();
   SmallVector<int64_t> out = {in[0], w[1]};
   for (int i = 0; i < 2; ++i) {
@@ -267,7 +223,7 @@ LogicalResult DenseOp::inferReturnTypes(MLIRContext *, std::optional<Location> l
                              "weight expects " + Twine(w[1]) +
                                  " input features, the input has " +
                                  Twine(in[1]))) ||
-      failed(check.bias(op.getBias(), w[0])))
+      failed(check.perChannel(op.getBias(), w[0], "a bias")))
     return failure();
   types.push_back(tensorOf(op.getInput(), {in[0], w[0]}));
   return success();
@@ -283,12 +239,9 @@ LogicalResult BatchNormOp::inferReturnTypes(MLIRContext *,
     return check.fail("expects an input [N, C, ...] of rank >= 2, got " +
                       Twine(in.getRank()));
   for (Value stat : {op.getWeight(), op.getBias(), op.getRunningMean(),
-                     op.getRunningVar()}) {
-    auto type = cast<RankedTensorType>(stat.getType());
-    if (type.getRank() != 1 || type.getDimSize(0) != in.getDimSize(1))
-      return check.fail("expects per-channel tensors of shape [" +
-                        Twine(in.getDimSize(1)) + "]");
-  }
+                     op.getRunningVar()})
+    if (failed(check.perChannel(stat, in.getDimSize(1), "per-channel tensors")))
+      return failure();
   types.push_back(in);
   return success();
 }
@@ -305,18 +258,6 @@ LogicalResult BatchNormOp::verify() {
   double momentum = getMomentum().convertToDouble();
   if (momentum < 0 || momentum > 1)
     return emitOpError("momentum must be in [0, 1], got ") << momentum;
-  return success();
-}
-
-LogicalResult BatchStatsOp::verify() {
-  auto input = cast<RankedTensorType>(getInput().getType());
-  auto expected = RankedTensorType::get(
-      {input.getRank() > 1 ? input.getDimSize(1) : ShapedType::kDynamic},
-      input.getElementType());
-  if (input.getRank() < 2 || getMean().getType() != expected ||
-      getVariance().getType() != expected)
-    return emitOpError("expects [N, C, ...] statistics of type ")
-           << expected;
   return success();
 }
 
@@ -376,11 +317,11 @@ LogicalResult MulOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc
 // Pooling and shape ops
 //===----------------------------------------------------------------------===//
 
-static LogicalResult inferPool(std::optional<Location> loc, Value input,
-                               ArrayRef<int64_t> kernel, ArrayRef<int64_t> stride,
-                               ArrayRef<int64_t> padding,
-                               SmallVectorImpl<Type> &types) {
-  ShapeChecker check{loc};
+FailureOr<RankedTensorType> shapes::poolResult(const ShapeChecker &check,
+                                               Value input,
+                                               ArrayRef<int64_t> kernel,
+                                               ArrayRef<int64_t> stride,
+                                               ArrayRef<int64_t> padding) {
   if (failed(check.rank(input, 4, "input", "[N, C, H, W]")) ||
       failed(check.pair(kernel, "kernel", 1)) ||
       failed(check.pair(stride, "stride", 1)) ||
@@ -388,9 +329,16 @@ static LogicalResult inferPool(std::optional<Location> loc, Value input,
     return failure();
   if (2 * padding[0] > kernel[0] || 2 * padding[1] > kernel[1])
     return check.fail("padding must be at most half the kernel");
+  return windowResult(check, input, shapeOf(input)[1], kernel, stride, padding,
+                      {1, 1});
+}
+
+static LogicalResult inferPool(std::optional<Location> loc, Value input,
+                               ArrayRef<int64_t> kernel, ArrayRef<int64_t> stride,
+                               ArrayRef<int64_t> padding,
+                               SmallVectorImpl<Type> &types) {
   FailureOr<RankedTensorType> out =
-      windowResult(check, input, shapeOf(input)[1], kernel, stride, padding,
-                   {1, 1});
+      poolResult(ShapeChecker{loc}, input, kernel, stride, padding);
   if (failed(out))
     return failure();
   types.push_back(*out);
@@ -484,20 +432,36 @@ static Type scalarF32(MLIRContext *ctx) {
   return RankedTensorType::get({}, Float32Type::get(ctx));
 }
 
-LogicalResult CrossEntropyOp::inferReturnTypes(MLIRContext *ctx,
-                                               std::optional<Location> loc,
-                                               Adaptor op,
-                                               SmallVectorImpl<Type> &types) {
-  ArrayRef<int64_t> logits = shapeOf(op.getInput());
-  ArrayRef<int64_t> target = shapeOf(op.getTarget());
+LogicalResult shapes::checkCrossEntropy(std::optional<Location> loc,
+                                        Value input, Value target) {
+  ArrayRef<int64_t> logits = shapeOf(input), labels = shapeOf(target);
   bool fits = (logits.size() == 2 || logits.size() == 4) &&
-              target.size() == logits.size() - 1 && target[0] == logits[0] &&
-              target.drop_front() == logits.drop_front(2);
+              labels.size() == logits.size() - 1 && labels[0] == logits[0] &&
+              labels.drop_front() == logits.drop_front(2);
   if (!fits)
     return emitOptionalError(
         loc, "expects logits [N, K] with targets [N], or logits [N, K, H, W] "
              "with targets [N, H, W]; got ",
-        op.getInput().getType(), " and ", op.getTarget().getType());
+        input.getType(), " and ", target.getType());
+  return success();
+}
+
+LogicalResult shapes::checkPairLoss(std::optional<Location> loc, Value input,
+                                    Value target) {
+  if (input.getType() != target.getType())
+    return emitOptionalError(loc,
+                             "prediction and target must have the same shape, "
+                             "got ",
+                             input.getType(), " and ", target.getType());
+  return success();
+}
+
+LogicalResult CrossEntropyOp::inferReturnTypes(MLIRContext *ctx,
+                                               std::optional<Location> loc,
+                                               Adaptor op,
+                                               SmallVectorImpl<Type> &types) {
+  if (failed(checkCrossEntropy(loc, op.getInput(), op.getTarget())))
+    return failure();
   types.push_back(scalarF32(ctx));
   return success();
 }
@@ -505,11 +469,8 @@ LogicalResult CrossEntropyOp::inferReturnTypes(MLIRContext *ctx,
 static LogicalResult inferPairLoss(MLIRContext *ctx, std::optional<Location> loc,
                                    Value input, Value target,
                                    SmallVectorImpl<Type> &types) {
-  if (input.getType() != target.getType())
-    return emitOptionalError(loc,
-                             "prediction and target must have the same shape, "
-                             "got ",
-                             input.getType(), " and ", target.getType());
+  if (failed(checkPairLoss(loc, input, target)))
+    return failure();
   types.push_back(scalarF32(ctx));
   return success();
 }

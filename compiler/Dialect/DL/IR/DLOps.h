@@ -11,7 +11,12 @@
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+namespace mlir::dl {
+class GradientBuilder;
+} // namespace mlir::dl
+
 #include "compiler/Dialect/DL/IR/DLOpsDialect.h.inc"
+#include "compiler/Dialect/DL/IR/DLInterfaces.h.inc"
 
 #define GET_OP_CLASSES
 #include "compiler/Dialect/DL/IR/DLOps.h.inc"

@@ -10,14 +10,19 @@
 #define DLC_DIALECT_DL_IR_DLOPS_TD
 
 include "compiler/Dialect/DL/IR/DLBase.td"
+include "compiler/Dialect/DL/IR/DLInterfaces.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
+
+// Ops that the autodiff pass differentiates: each has an emitGradients in
+// DLGradients.cpp.
+defvar DL_Differentiable = DeclareOpInterfaceMethods<DL_GradientOpInterface>;
 
 //===----------------------------------------------------------------------===//
 // Layers with parameters
 //===----------------------------------------------------------------------===//
 
-def DL_Conv2DOp : DL_Op<"conv2d", [Pure, InferTypeOpAdaptor]> {
+def DL_Conv2DOp : DL_Op<"conv2d", [Pure, InferTypeOpAdaptor, DL_Differentiable]> {
   let summary = "2-D convolution (PyTorch's Conv2d)";
   let description = [{
     Input `[N, C, H, W]`, weight `[F, C/groups, KH, KW]`, optional bias `[F]`;
@@ -34,7 +39,7 @@ def DL_Conv2DOp : DL_Op<"conv2d", [Pure, InferTypeOpAdaptor]> {
                    Optional<DL_FloatTensor>:$bias,
                    DL_PairOf<"1">:$stride, DL_PairOf<"0">:$padding,
                    DL_PairOf<"1">:$dilation,
-                   DefaultValuedAttr<ConfinedAttr<I64Attr, [IntPositive]>, "1">:$groups);
+                   DL_Groups:$groups);
   let results = (outs DL_FloatTensor:$output);
   let assemblyFormat = [{
     $input `,` $weight (`,` $bias^)? attr-dict `:` type($input) `,` type($weight)
@@ -42,7 +47,7 @@ def DL_Conv2DOp : DL_Op<"conv2d", [Pure, InferTypeOpAdaptor]> {
   }];
 }
 
-def DL_ConvTranspose2DOp : DL_Op<"conv_transpose2d", [Pure, InferTypeOpAdaptor]> {
+def DL_ConvTranspose2DOp : DL_Op<"conv_transpose2d", [Pure, InferTypeOpAdaptor, DL_Differentiable]> {
   let summary = "2-D transposed convolution (PyTorch's ConvTranspose2d)";
   let description = [{
     Input `[N, C, H, W]`, weight `[C, F, KH, KW]` (PyTorch's layout), optional
@@ -65,7 +70,7 @@ def DL_ConvTranspose2DOp : DL_Op<"conv_transpose2d", [Pure, InferTypeOpAdaptor]>
   }];
 }
 
-def DL_DenseOp : DL_Op<"dense", [Pure, InferTypeOpAdaptor]> {
+def DL_DenseOp : DL_Op<"dense", [Pure, InferTypeOpAdaptor, DL_Differentiable]> {
   let summary = "Fully connected layer (PyTorch's Linear): y = x W^T + b";
   let description = [{
     Input `[N, K]`, weight `[F, K]`, optional bias `[F]`; result `[N, F]`.
@@ -84,7 +89,7 @@ def DL_DenseOp : DL_Op<"dense", [Pure, InferTypeOpAdaptor]> {
   }];
 }
 
-def DL_BatchNormOp : DL_Op<"batchnorm", [Pure, InferTypeOpAdaptor]> {
+def DL_BatchNormOp : DL_Op<"batchnorm", [Pure, InferTypeOpAdaptor, DL_Differentiable]> {
   let summary = "Batch normalisation over the channel dimension (BatchNorm2d/1d)";
   let description = [{
     Normalises `[N, C, ...]` per channel. Without `training` it uses the
@@ -118,7 +123,7 @@ def DL_BatchNormOp : DL_Op<"batchnorm", [Pure, InferTypeOpAdaptor]> {
 //===----------------------------------------------------------------------===//
 
 class DL_UnaryOp<string mnemonic, string desc, list<Trait> traits = []>
-    : DL_Op<mnemonic, !listconcat([Pure, SameOperandsAndResultType], traits)> {
+    : DL_Op<mnemonic, !listconcat([Pure, SameOperandsAndResultType, DL_Differentiable], traits)> {
   let summary = desc;
   let arguments = (ins DL_FloatTensor:$input);
   let results = (outs DL_FloatTensor:$output);
@@ -134,7 +139,7 @@ def DL_SigmoidOp : DL_UnaryOp<"sigmoid", "1 / (1 + exp(-x))"> {
 def DL_TanhOp : DL_UnaryOp<"tanh", "hyperbolic tangent"> {
   let description = "```mlir\n%y = dl.tanh %x : tensor<?x64xf32>\n```";
 }
-def DL_LeakyReluOp : DL_Op<"leaky_relu", [Pure, SameOperandsAndResultType]> {
+def DL_LeakyReluOp : DL_Op<"leaky_relu", [Pure, SameOperandsAndResultType, DL_Differentiable]> {
   let summary = "x if x > 0, else alpha * x";
   let description = [{
     ```mlir
@@ -147,7 +152,7 @@ def DL_LeakyReluOp : DL_Op<"leaky_relu", [Pure, SameOperandsAndResultType]> {
   let assemblyFormat = "$input attr-dict `:` type($input)";
 }
 
-def DL_DropoutOp : DL_Op<"dropout", [Pure, SameOperandsAndResultType]> {
+def DL_DropoutOp : DL_Op<"dropout", [Pure, SameOperandsAndResultType, DL_Differentiable]> {
   let summary = "Dropout: identity at inference, random zeroing in training";
   let description = [{
     With `training`, zeroes each element with probability `p` and scales the
@@ -166,7 +171,7 @@ def DL_DropoutOp : DL_Op<"dropout", [Pure, SameOperandsAndResultType]> {
 }
 
 class DL_BinaryOp<string mnemonic, string desc>
-    : DL_Op<mnemonic, [Pure, InferTypeOpAdaptor]> {
+    : DL_Op<mnemonic, [Pure, InferTypeOpAdaptor, DL_Differentiable]> {
   let summary = "Element-wise " # desc;
   let description = [{
     Both operands have the same shape, or one is a rank-0 scalar that
@@ -187,7 +192,7 @@ def DL_AddOp : DL_BinaryOp<"add", "addition">;
 def DL_SubOp : DL_BinaryOp<"sub", "subtraction">;
 def DL_MulOp : DL_BinaryOp<"mul", "multiplication">;
 
-def DL_SoftmaxOp : DL_Op<"softmax", [Pure, SameOperandsAndResultType]> {
+def DL_SoftmaxOp : DL_Op<"softmax", [Pure, SameOperandsAndResultType, DL_Differentiable]> {
   let summary = "Softmax along one axis";
   let description = [{
     ```mlir
@@ -195,7 +200,7 @@ def DL_SoftmaxOp : DL_Op<"softmax", [Pure, SameOperandsAndResultType]> {
     ```
   }];
   let arguments = (ins DL_FloatTensor:$input,
-                   DefaultValuedAttr<I64Attr, "1">:$axis);
+                   DL_SignedI64Of<"1">:$axis);
   let results = (outs DL_FloatTensor:$output);
   let assemblyFormat = "$input attr-dict `:` type($input)";
   let hasVerifier = 1;
@@ -206,7 +211,7 @@ def DL_SoftmaxOp : DL_Op<"softmax", [Pure, SameOperandsAndResultType]> {
 //===----------------------------------------------------------------------===//
 
 class DL_Pool2DOp<string mnemonic, string desc>
-    : DL_Op<mnemonic, [Pure, InferTypeOpAdaptor]> {
+    : DL_Op<mnemonic, [Pure, InferTypeOpAdaptor, DL_Differentiable]> {
   let summary = desc;
   let description = [{
     Input `[N, C, H, W]`; result `[N, C, H', W']` with
@@ -227,7 +232,7 @@ def DL_MaxPool2DOp : DL_Pool2DOp<"maxpool2d", "2-D max pooling (MaxPool2d)">;
 def DL_AvgPool2DOp : DL_Pool2DOp<"avgpool2d",
     "2-D average pooling (AvgPool2d, padding counted in the divisor)">;
 
-def DL_GlobalAvgPoolOp : DL_Op<"global_avgpool", [Pure, InferTypeOpAdaptor]> {
+def DL_GlobalAvgPoolOp : DL_Op<"global_avgpool", [Pure, InferTypeOpAdaptor, DL_Differentiable]> {
   let summary = "Mean over the spatial dimensions: [N, C, H, W] -> [N, C, 1, 1]";
   let description = [{
     ```mlir
@@ -239,7 +244,7 @@ def DL_GlobalAvgPoolOp : DL_Op<"global_avgpool", [Pure, InferTypeOpAdaptor]> {
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
 }
 
-def DL_FlattenOp : DL_Op<"flatten", [Pure, InferTypeOpAdaptor]> {
+def DL_FlattenOp : DL_Op<"flatten", [Pure, InferTypeOpAdaptor, DL_Differentiable]> {
   let summary = "Collapse every dimension but the batch: [N, ...] -> [N, prod(...)]";
   let description = [{
     ```mlir
@@ -251,7 +256,7 @@ def DL_FlattenOp : DL_Op<"flatten", [Pure, InferTypeOpAdaptor]> {
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
 }
 
-def DL_ConcatOp : DL_Op<"concat", [Pure, InferTypeOpAdaptor]> {
+def DL_ConcatOp : DL_Op<"concat", [Pure, InferTypeOpAdaptor, DL_Differentiable]> {
   let summary = "Concatenate tensors along an axis (torch.cat)";
   let description = [{
     All inputs have the same rank and agree on every dimension but `axis`.
@@ -263,7 +268,7 @@ def DL_ConcatOp : DL_Op<"concat", [Pure, InferTypeOpAdaptor]> {
     ```
   }];
   let arguments = (ins Variadic<DL_FloatTensor>:$inputs,
-                   DefaultValuedAttr<I64Attr, "1">:$axis);
+                   DL_SignedI64Of<"1">:$axis);
   let results = (outs DL_FloatTensor:$output);
   let assemblyFormat = "$inputs attr-dict `:` type($inputs) `->` type($output)";
 }
@@ -272,7 +277,7 @@ def DL_ConcatOp : DL_Op<"concat", [Pure, InferTypeOpAdaptor]> {
 // Losses: mean over the batch, a rank-0 f32 result
 //===----------------------------------------------------------------------===//
 
-def DL_CrossEntropyOp : DL_Op<"cross_entropy", [Pure, InferTypeOpAdaptor]> {
+def DL_CrossEntropyOp : DL_Op<"cross_entropy", [Pure, InferTypeOpAdaptor, DL_Differentiable]> {
   let summary = "Softmax cross-entropy on logits and class indices";
   let description = [{
     Logits `[N, K]` with targets `[N]`, or per pixel: logits `[N, K, H, W]`
@@ -289,7 +294,7 @@ def DL_CrossEntropyOp : DL_Op<"cross_entropy", [Pure, InferTypeOpAdaptor]> {
 }
 
 class DL_PairLossOp<string mnemonic, string desc>
-    : DL_Op<mnemonic, [Pure, InferTypeOpAdaptor]> {
+    : DL_Op<mnemonic, [Pure, InferTypeOpAdaptor, DL_Differentiable]> {
   let summary = desc;
   let description = [{
     Prediction and target have the same shape.

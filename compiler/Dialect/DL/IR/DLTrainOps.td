@@ -2,8 +2,10 @@
 //
 // What the autodiff pass (dl-generate-train-step) emits: the backward of
 // each language op, the pieces of training-mode batchnorm and dropout, and
-// the optimizers' update rules. Result types are written out: each is the
-// type of a value of the forward pass (an operand or a parameter).
+// the optimizers' update rules. Each op infers its result types from its
+// operands (InferTypeOpInterface), or, where the operands do not determine
+// them (a strided convolution's input size, a reshape's target), verifies
+// them; a wrong result type fails at verification, never in the lowering.
 //
 //===----------------------------------------------------------------------===//
 
@@ -18,7 +20,10 @@ def DL_Conv2DGradInputOp : DL_Op<"conv2d_grad_input", [Pure]> {
   let summary = "Gradient of conv2d with respect to its input";
   let description = [{
     `dx = conv2d_grad_input(dy, w)`, with the forward convolution's
-    attributes; the result has the forward input's type.
+    attributes; the result has the forward input's type. A strided
+    convolution maps several input sizes to one output size, so the result
+    type is written out and verified: the forward convolution of it gives
+    `dy`'s shape.
 
     ```mlir
     %dx = dl.conv2d_grad_input %dy, %w {padding = array<i64: 1, 1>}
@@ -28,18 +33,21 @@ def DL_Conv2DGradInputOp : DL_Op<"conv2d_grad_input", [Pure]> {
   let arguments = (ins DL_FloatTensor:$grad, DL_FloatTensor:$weight,
                    DL_PairOf<"1">:$stride, DL_PairOf<"0">:$padding,
                    DL_PairOf<"1">:$dilation,
-                   DefaultValuedAttr<ConfinedAttr<I64Attr, [IntPositive]>, "1">:$groups);
+                   DL_Groups:$groups);
   let results = (outs DL_FloatTensor:$output);
   let assemblyFormat = [{
     $grad `,` $weight attr-dict `:` type($grad) `,` type($weight) `->` type($output)
   }];
+  let hasVerifier = 1;
 }
 
 def DL_Conv2DGradWeightOp : DL_Op<"conv2d_grad_weight", [Pure]> {
   let summary = "Gradient of conv2d with respect to its weight";
   let description = [{
     `dw[f, c, i, j] = sum over n, y, x of dy[n, f, y, x] * input[n, c',
-    y*stride + i*dilation - pad, ...]`; the result has the weight's type.
+    y*stride + i*dilation - pad, ...]`; the result has the weight's type
+    (written out, since the kernel size is not determined by the operands,
+    and verified).
 
     ```mlir
     %dw = dl.conv2d_grad_weight %x, %dy {padding = array<i64: 1, 1>}
@@ -49,14 +57,15 @@ def DL_Conv2DGradWeightOp : DL_Op<"conv2d_grad_weight", [Pure]> {
   let arguments = (ins DL_FloatTensor:$input, DL_FloatTensor:$grad,
                    DL_PairOf<"1">:$stride, DL_PairOf<"0">:$padding,
                    DL_PairOf<"1">:$dilation,
-                   DefaultValuedAttr<ConfinedAttr<I64Attr, [IntPositive]>, "1">:$groups);
+                   DL_Groups:$groups);
   let results = (outs DL_FloatTensor:$output);
   let assemblyFormat = [{
     $input `,` $grad attr-dict `:` type($input) `,` type($grad) `->` type($output)
   }];
+  let hasVerifier = 1;
 }
 
-def DL_MatmulOp : DL_Op<"matmul", [Pure]> {
+def DL_MatmulOp : DL_Op<"matmul", [Pure, InferTypeOpAdaptor]> {
   let summary = "Matrix product with optional transposes: op(a) * op(b)";
   let description = [{
     Dense's backward: `dx = matmul(dy, w)` and `dw = matmul(dy, x)
@@ -73,7 +82,7 @@ def DL_MatmulOp : DL_Op<"matmul", [Pure]> {
   let assemblyFormat = "$a `,` $b attr-dict `:` type($a) `,` type($b) `->` type($output)";
 }
 
-def DL_ChannelSumOp : DL_Op<"channel_sum", [Pure]> {
+def DL_ChannelSumOp : DL_Op<"channel_sum", [Pure, InferTypeOpAdaptor]> {
   let summary = "Sum over every dimension but 1: a bias's gradient";
   let description = [{
     ```mlir
@@ -89,26 +98,27 @@ def DL_ChannelSumOp : DL_Op<"channel_sum", [Pure]> {
 // Backward of element-wise, pooling and shape ops
 //===----------------------------------------------------------------------===//
 
-class DL_ActivationGradOp<string mnemonic, string rule>
-    : DL_Op<mnemonic, [Pure, SameOperandsAndResultType]> {
+class DL_ActivationGradOp<string mnemonic, string rule, dag attrs = (ins)>
+    : DL_Op<mnemonic, [Pure, SameOperandsAndResultType, InferTypeOpInterface]> {
   let summary = "Activation backward: " # rule;
   let description = [{
     ```mlir
     %dx = dl.}] # mnemonic # [{ %dy, %v : tensor<?x64xf32>
     ```
   }];
-  let arguments = (ins DL_FloatTensor:$grad, DL_FloatTensor:$value,
-                   DefaultValuedAttr<F64Attr, "0.01">:$alpha);
+  let arguments = !con((ins DL_FloatTensor:$grad, DL_FloatTensor:$value), attrs);
   let results = (outs DL_FloatTensor:$output);
   let assemblyFormat = "$grad `,` $value attr-dict `:` type($grad)";
 }
 def DL_ReluGradOp : DL_ActivationGradOp<"relu_grad", "dy where y > 0, of the result y">;
 def DL_LeakyReluGradOp : DL_ActivationGradOp<"leaky_relu_grad",
-    "dy where x > 0, else alpha * dy, of the input x">;
+    "dy where x > 0, else alpha * dy, of the input x",
+    (ins DefaultValuedAttr<F64Attr, "0.01">:$alpha)>;
 def DL_SigmoidGradOp : DL_ActivationGradOp<"sigmoid_grad", "dy * y * (1 - y), of the result y">;
 def DL_TanhGradOp : DL_ActivationGradOp<"tanh_grad", "dy * (1 - y^2), of the result y">;
 
-def DL_SoftmaxGradOp : DL_Op<"softmax_grad", [Pure, SameOperandsAndResultType]> {
+def DL_SoftmaxGradOp : DL_Op<"softmax_grad", [Pure, SameOperandsAndResultType,
+                                               InferTypeOpInterface]> {
   let summary = "Softmax backward: y * (dy - sum(dy * y, axis))";
   let description = [{
     ```mlir
@@ -116,9 +126,10 @@ def DL_SoftmaxGradOp : DL_Op<"softmax_grad", [Pure, SameOperandsAndResultType]> 
     ```
   }];
   let arguments = (ins DL_FloatTensor:$grad, DL_FloatTensor:$value,
-                   DefaultValuedAttr<I64Attr, "1">:$axis);
+                   DL_SignedI64Of<"1">:$axis);
   let results = (outs DL_FloatTensor:$output);
   let assemblyFormat = "$grad `,` $value attr-dict `:` type($grad)";
+  let hasVerifier = 1;
 }
 
 class DL_PoolGradOp<string mnemonic, string desc>
@@ -126,7 +137,8 @@ class DL_PoolGradOp<string mnemonic, string desc>
   let summary = desc;
   let description = [{
     The forward pool's attributes; the result has the forward input's type
-    (`input` gives it, and for max pooling the window's maximum).
+    (`input` gives it, and for max pooling the window's maximum), and `grad`
+    has the type of the forward pool's result.
 
     ```mlir
     %dx = dl.}] # mnemonic # [{ %dy, %x {kernel = array<i64: 2, 2>, stride = array<i64: 2, 2>}
@@ -137,6 +149,7 @@ class DL_PoolGradOp<string mnemonic, string desc>
                    DL_Pair:$kernel, DL_Pair:$stride, DL_PairOf<"0">:$padding);
   let results = (outs DL_FloatTensor:$output);
   let assemblyFormat = "$grad `,` $input attr-dict `:` type($grad) `,` type($input)";
+  let hasVerifier = 1;
 }
 def DL_MaxPool2DGradOp : DL_PoolGradOp<"maxpool2d_grad",
     "Max pooling backward: dy goes to each window's first maximum">;
@@ -153,6 +166,7 @@ def DL_ReshapeOp : DL_Op<"reshape", [Pure]> {
   let arguments = (ins DL_FloatTensor:$input);
   let results = (outs DL_FloatTensor:$output);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let hasVerifier = 1;
 }
 
 def DL_SliceOp : DL_Op<"slice", [Pure]> {
@@ -163,16 +177,18 @@ def DL_SliceOp : DL_Op<"slice", [Pure]> {
         : tensor<?x96x8x8xf32> -> tensor<?x32x8x8xf32>
     ```
   }];
-  let arguments = (ins DL_FloatTensor:$input, I64Attr:$axis, I64Attr:$offset);
+  let arguments = (ins DL_FloatTensor:$input, DL_SignedI64Attr:$axis,
+                   DL_SignedI64Attr:$offset);
   let results = (outs DL_FloatTensor:$output);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let hasVerifier = 1;
 }
 
 //===----------------------------------------------------------------------===//
 // Training-mode batchnorm and dropout
 //===----------------------------------------------------------------------===//
 
-def DL_BatchStatsOp : DL_Op<"batch_stats", [Pure]> {
+def DL_BatchStatsOp : DL_Op<"batch_stats", [Pure, InferTypeOpAdaptor, DL_Differentiable]> {
   let summary = "Per-channel mean and biased variance over N and space";
   let description = [{
     ```mlir
@@ -184,11 +200,10 @@ def DL_BatchStatsOp : DL_Op<"batch_stats", [Pure]> {
   let assemblyFormat = [{
     $input attr-dict `:` type($input) `->` type($mean) `,` type($variance)
   }];
-  let hasVerifier = 1;
 }
 
-def DL_RunningStatsOp : DL_Op<"running_stats", [Pure, AllTypesMatch<["running_mean",
-    "running_var", "mean", "variance", "new_mean", "new_var"]>]> {
+def DL_RunningStatsOp : DL_Op<"running_stats", [Pure, InferTypeOpAdaptor, DL_Differentiable,
+    AllTypesMatch<["running_mean", "running_var", "mean", "variance"]>]> {
   let summary = "PyTorch's running-statistics update of BatchNorm";
   let description = [{
     `mean' = (1 - m) * mean + m * batch_mean`, `var' = (1 - m) * var + m *
@@ -210,14 +225,14 @@ def DL_RunningStatsOp : DL_Op<"running_stats", [Pure, AllTypesMatch<["running_me
   }];
   let builders = [OpBuilder<(ins "Value":$rm, "Value":$rv, "Value":$mean,
       "Value":$var, "Value":$input, "double":$momentum), [{
-    build($_builder, $_state, rm.getType(), rv.getType(), rm, rv, mean, var,
-          input, $_builder.getF64FloatAttr(momentum));
+    build($_builder, $_state, rm, rv, mean, var, input,
+          $_builder.getF64FloatAttr(momentum));
   }]>];
+  let hasVerifier = 1;
 }
 
-def DL_BatchNormGradOp : DL_Op<"batchnorm_grad", [Pure,
-    AllTypesMatch<["grad", "input", "input_grad"]>,
-    AllTypesMatch<["weight", "mean", "variance", "weight_grad", "bias_grad"]>]> {
+def DL_BatchNormGradOp : DL_Op<"batchnorm_grad", [Pure, InferTypeOpAdaptor,
+    AllTypesMatch<["grad", "input"]>, AllTypesMatch<["weight", "mean", "variance"]>]> {
   let summary = "Backward of batchnorm on batch statistics";
   let description = [{
     With `xhat = (x - mean) / sqrt(var + eps)` and n values per channel:
@@ -240,13 +255,14 @@ def DL_BatchNormGradOp : DL_Op<"batchnorm_grad", [Pure,
   }];
   let builders = [OpBuilder<(ins "Value":$grad, "Value":$input, "Value":$weight,
       "Value":$mean, "Value":$var, "double":$eps), [{
-    build($_builder, $_state, grad.getType(), weight.getType(),
-          weight.getType(), grad, input, weight, mean, var,
+    build($_builder, $_state, grad, input, weight, mean, var,
           $_builder.getF64FloatAttr(eps));
   }]>];
+  let hasVerifier = 1;
 }
 
-def DL_DropoutMaskOp : DL_Op<"dropout_mask", [Pure, AllTypesMatch<["like", "mask"]>]> {
+def DL_DropoutMaskOp : DL_Op<"dropout_mask", [Pure, AllTypesMatch<["like", "mask"]>,
+                                               DL_Differentiable]> {
   let summary = "Dropout's scaled keep mask from a counter-based RNG";
   let description = [{
     Each element is `1 / (1 - p)` with probability `1 - p`, else 0. The
@@ -265,9 +281,10 @@ def DL_DropoutMaskOp : DL_Op<"dropout_mask", [Pure, AllTypesMatch<["like", "mask
   let assemblyFormat = "$like `,` $seed `,` $step attr-dict `:` type($like)";
   let builders = [OpBuilder<(ins "Value":$like, "Value":$seed, "Value":$step,
       "double":$p, "int64_t":$stream), [{
-    build($_builder, $_state, like.getType(), like, seed, step,
-          $_builder.getF64FloatAttr(p), $_builder.getI64IntegerAttr(stream));
+    build($_builder, $_state, like, seed, step, $_builder.getF64FloatAttr(p),
+          $_builder.getI64IntegerAttr(stream));
   }]>];
+  let hasVerifier = 1;
 }
 
 //===----------------------------------------------------------------------===//
@@ -275,11 +292,11 @@ def DL_DropoutMaskOp : DL_Op<"dropout_mask", [Pure, AllTypesMatch<["like", "mask
 //===----------------------------------------------------------------------===//
 
 class DL_LossGradOp<string mnemonic, string loss>
-    : DL_Op<mnemonic, [Pure, AllTypesMatch<["input", "output"]>]> {
+    : DL_Op<mnemonic, [Pure, InferTypeOpAdaptor]> {
   let summary = "Gradient of " # loss # " with respect to its input, times `grad`";
   let description = [{
-    `grad` is the loss's own (scalar) gradient; the result has the input's
-    type.
+    `grad` is the loss's own (scalar) gradient; input and target are as
+    `dl.}] # loss # [{` takes them, and the result has the input's type.
 
     ```mlir
     %dx = dl.}] # mnemonic # [{ %x, %t, %g : tensor<?x10xf32>, tensor<?xi32>
@@ -300,7 +317,7 @@ def DL_DiceGradOp : DL_LossGradOp<"dice_grad", "dice">;
 // Optimizer updates (PyTorch's torch.optim rules)
 //===----------------------------------------------------------------------===//
 
-def DL_SgdUpdateOp : DL_Op<"sgd_update", [Pure]> {
+def DL_SgdUpdateOp : DL_Op<"sgd_update", [Pure, InferTypeOpAdaptor]> {
   let summary = "torch.optim.SGD's step for one parameter";
   let description = [{
     `d = grad + weight_decay * param`; with momentum, `buf = d` on the
@@ -327,10 +344,11 @@ def DL_SgdUpdateOp : DL_Op<"sgd_update", [Pure]> {
     $param `,` $grad `,` $lr `,` $step (`,` $momentum_buffer^)? attr-dict
     `:` type($param) `,` type($grad) (`,` type($momentum_buffer)^)? `->` type($updated)
   }];
+  let hasVerifier = 1;
 }
 
-def DL_AdamUpdateOp : DL_Op<"adam_update", [Pure, AllTypesMatch<["param", "grad",
-    "exp_avg", "exp_avg_sq", "new_param", "new_exp_avg", "new_exp_avg_sq"]>]> {
+def DL_AdamUpdateOp : DL_Op<"adam_update", [Pure, AllTypesMatch<["param", "grad", "exp_avg", "exp_avg_sq", "new_param",
+                   "new_exp_avg", "new_exp_avg_sq"]>]> {
   let summary = "torch.optim.Adam's (or, `decoupled`, AdamW's) step for one parameter";
   let description = [{
     Adam adds `weight_decay * param` to the gradient; AdamW multiplies the
@@ -356,6 +374,7 @@ def DL_AdamUpdateOp : DL_Op<"adam_update", [Pure, AllTypesMatch<["param", "grad"
     $param `,` $grad `,` $lr `,` $step `,` $exp_avg `,` $exp_avg_sq attr-dict
     `:` type($param)
   }];
+  let hasVerifier = 1;
 }
 
 #endif // DLC_DIALECT_DL_IR_DLTRAINOPS_TD

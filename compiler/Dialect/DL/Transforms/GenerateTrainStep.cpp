@@ -5,13 +5,15 @@
 //
 // 1. Clone @loss; make training-mode ops explicit (batch statistics, running
 //    statistics, dropout masks).
-// 2. Sweep the ops backwards from d(loss) = 1, asking GradientRules for each
-//    op's operand gradients and summing gradients of values used twice.
+// 2. Sweep the ops backwards from d(loss) = 1, asking each op for its
+//    operand gradients (GradientOpInterface) and summing gradients of
+//    values used twice.
 // 3. Update each trainable parameter with the module's optimizer.
 //
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Dialect/DL/IR/DLOps.h"
+#include "compiler/Dialect/DL/IR/GradientBuilder.h"
 #include "compiler/Dialect/DL/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -153,9 +155,14 @@ LogicalResult TrainStepBuilder::backward(Value loss) {
     SmallVector<bool> needed;
     for (Value v : op->getOperands())
       needed.push_back(varying.contains(v));
+    auto differentiable = dyn_cast<GradientOpInterface>(op);
+    if (!differentiable)
+      return op->emitError("no gradient rule for '")
+             << op->getName().getStringRef() << "'";
     SmallVector<Value> operandGrads;
     b.setInsertionPoint(body.getTerminator());
-    if (failed(emitBackward(op, resultGrads, needed, b, operandGrads)))
+    GradientBuilder g(op, resultGrads, needed, b, operandGrads);
+    if (failed(differentiable.emitGradients(g)))
       return failure();
     for (auto [operand, grad] : llvm::zip(op->getOperands(), operandGrads))
       if (grad)

@@ -25,8 +25,8 @@ def GenerateTrainStep : Pass<"dl-generate-train-step", "mlir::ModuleOp"> {
     returns the loss, every parameter and buffer after the step, and the
     optimizer state after it. Training-mode batchnorm becomes batch
     statistics, normalisation and the running-statistics update; training
-    dropout becomes a seeded mask. Each op's backward comes from
-    GradientRules.cpp; the update follows the module's `dl.optimizer` with
+    dropout becomes a seeded mask. Each op's backward comes from its
+    GradientOpInterface (DLGradients.cpp); the update follows the module's `dl.optimizer` with
     PyTorch's rules. A parameter that the loss does not reach is left as it
     is, as PyTorch skips parameters without a gradient. Without `@loss` the
     pass does nothing.
