@@ -2,6 +2,7 @@
 
 #include "compiler/InitAll.h"
 
+#include "compiler/Codegen/CPU/Passes.h"
 #include "compiler/Conversion/Passes.h"
 #include "compiler/Dialect/DL/IR/DLOps.h"
 #include "compiler/Dialect/DL/Transforms/Passes.h"
@@ -59,5 +60,6 @@ void dlc::registerAllDLCPasses() {
   mlir::memref::registerMemRefPasses();
   mlir::dl::registerDLPasses();
   dlc::registerDLCConversionPasses();
+  dlc::registerDLCCodegenCPUPasses();
   dlc::registerDLCPipelines();
 }

@@ -1,17 +1,20 @@
 //===- Pipelines.cpp - The one place that lists every pass in order -------===//
 //
-//   dl ──(DLToLinalg)──► linalg on tensors ──(LinalgToCPU)──► LLVM dialect
+//   dl ──(DLToLinalg)──► linalg on tensors ──(Codegen/CPU + upstream)──► LLVM dialect
 //
 //   @forward and, for networks with a loss, @train_step (dl-generate-train-step)
 //
-// dlc and dlc-opt (--dlc-cpu-pipeline) run exactly these lists.
+// dlc and dlc-opt (--dlc-cpu-pipeline='...') run exactly these lists, with
+// the same options.
 //
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Pipelines/Pipelines.h"
 
+#include "compiler/Codegen/CPU/Passes.h"
 #include "compiler/Conversion/Passes.h"
 #include "compiler/Dialect/DL/Transforms/Passes.h"
+#include "compiler/Target/CPUTarget.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -49,8 +52,13 @@ void dlc::buildDLToLinalgPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
 }
 
-void dlc::buildLinalgToCPUPipeline(OpPassManager &pm) {
-  pm.addNestedPass<func::FuncOp>(dlc::createWindowLoopOrder());
+LogicalResult dlc::buildLinalgToCPUPipeline(OpPassManager &pm,
+                                            const PipelineOptions &options,
+                                            std::string &error) {
+  FailureOr<CPUTarget> target = resolveCPU(options.cpu, error);
+  if (failed(target))
+    return failure();
+  pm.addNestedPass<func::FuncOp>(dlc::createWindowLoopOrder({target->lanes}));
   // Sizes asked of a result (tensor.dim) are asked of its operands instead.
   pm.addPass(memref::createResolveShapedTypeResultDimsPass());
   pm.addPass(createCanonicalizerPass());
@@ -92,22 +100,53 @@ void dlc::buildLinalgToCPUPipeline(OpPassManager &pm) {
   pm.addPass(createConvertIndexToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());
+  return success();
 }
 
-void dlc::buildCPUPipeline(OpPassManager &pm, const PipelineOptions &options) {
+LogicalResult dlc::buildCPUPipeline(OpPassManager &pm,
+                                    const PipelineOptions &options,
+                                    std::string &error) {
   buildDLToLinalgPipeline(pm, options);
-  buildLinalgToCPUPipeline(pm);
+  return buildLinalgToCPUPipeline(pm, options, error);
+}
+
+/// A pipeline of dlc-opt taking PipelineOptions; a builder's failure (an
+/// unknown CPU) is reported as an option error.
+static void registerPipeline(
+    StringRef name, StringRef description,
+    std::function<LogicalResult(OpPassManager &, const dlc::PipelineOptions &,
+                                std::string &)>
+        build) {
+  registerPassPipeline(
+      name, description,
+      [build](OpPassManager &pm, StringRef text,
+              function_ref<LogicalResult(const Twine &)> errorHandler) {
+        dlc::PipelineOptions options;
+        if (failed(options.parseFromString(text)))
+          return failure();
+        std::string error;
+        if (failed(build(pm, options, error)))
+          return errorHandler(error);
+        return success();
+      },
+      [](function_ref<void(const detail::PassOptions &)> handler) {
+        handler(dlc::PipelineOptions());
+      });
 }
 
 void dlc::registerDLCPipelines() {
-  PassPipelineRegistration<>("dlc-to-linalg-pipeline",
-                             "dl to linalg on tensors (target-independent)",
-                             [](OpPassManager &pm) { buildDLToLinalgPipeline(pm); });
-  PassPipelineRegistration<>("dlc-linalg-to-cpu-pipeline",
-                             "linalg on tensors to the LLVM dialect (CPU)",
-                             buildLinalgToCPUPipeline);
-  PassPipelineRegistration<>("dlc-cpu-pipeline",
-                             "dl to the LLVM dialect for the CPU (what dlc "
-                             "runs before emitting an object)",
-                             [](OpPassManager &pm) { buildCPUPipeline(pm); });
+  registerPipeline("dlc-to-linalg-pipeline",
+                   "dl to linalg on tensors (target-independent)",
+                   [](OpPassManager &pm, const PipelineOptions &options,
+                      std::string &) {
+                     buildDLToLinalgPipeline(pm, options);
+                     return success();
+                   });
+  registerPipeline("dlc-linalg-to-cpu-pipeline",
+                   "linalg on tensors to the LLVM dialect (CPU)",
+                   buildLinalgToCPUPipeline);
+  registerPipeline("dlc-cpu-pipeline",
+                   "dl to the LLVM dialect for the CPU: what dlc runs before "
+                   "translating to LLVM IR (dlc --emit=llvm-dialect)",
+                   buildCPUPipeline);
 }

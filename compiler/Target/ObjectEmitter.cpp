@@ -1,50 +1,32 @@
 //===- ObjectEmitter.cpp - Optimise, emit the object, link the .so --------===//
 
+#include "compiler/Target/CPUTarget.h"
 #include "compiler/Target/ModelLibrary.h"
 
 #include "llvm/IR/InstIterator.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Operator.h"
 #include "llvm/MC/MCSubtargetInfo.h"
-#include "llvm/TargetParser/SubtargetFeature.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Program.h"
-#include "llvm/Support/TargetSelect.h"
 #include "llvm/Target/TargetMachine.h"
-#include "llvm/TargetParser/Host.h"
 
 using namespace dlc;
 
 static std::unique_ptr<llvm::TargetMachine>
 createTargetMachine(const TargetOptions &options, std::string &error) {
-  llvm::InitializeNativeTarget();
-  llvm::InitializeNativeTargetAsmPrinter();
-  std::string triple = llvm::sys::getDefaultTargetTriple();
-  const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
+  llvm::FailureOr<CPUTarget> cpu = resolveCPU(options.cpu, error);
+  if (failed(cpu))
+    return nullptr;
+  const llvm::Target *target = llvm::TargetRegistry::lookupTarget(cpu->triple, error);
   if (!target)
     return nullptr;
-  // This machine's CPU and features, or a named CPU for another machine.
-  std::string cpu = options.cpu.empty() ? llvm::sys::getHostCPUName().str()
-                                        : options.cpu;
-  std::string features;
-  if (options.cpu.empty()) {
-    llvm::SubtargetFeatures f;
-    for (auto &[name, enabled] : llvm::sys::getHostCPUFeatures())
-      f.AddFeature(name, enabled);
-    features = f.getString();
-  }
-  std::unique_ptr<llvm::MCSubtargetInfo> info(
-      target->createMCSubtargetInfo(triple, cpu, ""));
-  if (!info || !info->isCPUStringValid(cpu)) {
-    error = "unknown CPU '" + cpu + "' for " + triple;
-    return nullptr;
-  }
   llvm::TargetOptions targetOptions;
   return std::unique_ptr<llvm::TargetMachine>(target->createTargetMachine(
-      triple, cpu, features, targetOptions, llvm::Reloc::PIC_, std::nullopt,
-      llvm::CodeGenOptLevel::Aggressive));
+      cpu->triple, cpu->cpu, cpu->features, targetOptions, llvm::Reloc::PIC_,
+      std::nullopt, llvm::CodeGenOptLevel::Aggressive));
 }
 
 llvm::LogicalResult dlc::optimizeModule(llvm::Module &module,
@@ -68,7 +50,7 @@ llvm::LogicalResult dlc::optimizeModule(llvm::Module &module,
       }
 
   // Full-width vectors where the CPU has AVX-512 (LLVM prefers 256 bits).
-  if (machine->getTargetFeatureString().contains("+avx512f"))
+  if (machine->getMCSubtargetInfo()->checkFeatures("+avx512f"))
     for (llvm::Function &fn : module)
       if (!fn.isDeclaration())
         fn.addFnAttr("prefer-vector-width", "512");

@@ -2,7 +2,7 @@
 //
 //   dlc model.net                      -> model.so (CPU, this machine)
 //   dlc model.net --emit=summary       the layer table
-//   dlc model.net --emit=dl|linalg|llvm|obj -o FILE
+//   dlc model.net --emit=dl|linalg|llvm-dialect|llvm|obj -o FILE
 //
 // Each --emit stops the one pipeline (compiler/Pipelines) at that stage.
 //
@@ -34,7 +34,7 @@
 namespace cl = llvm::cl;
 
 namespace {
-enum class Emit { DL, Summary, Linalg, LLVM, Obj, SO };
+enum class Emit { DL, Summary, Linalg, LLVMDialect, LLVM, Obj, SO };
 
 cl::OptionCategory dlcCategory("dlc options");
 
@@ -57,6 +57,9 @@ cl::opt<Emit> emit(
         clEnumValN(Emit::Linalg, "linalg",
                    "@forward and @train_step lowered to linalg on tensors "
                    "(the target-independent half of the pipeline)"),
+        clEnumValN(Emit::LLVMDialect, "llvm-dialect",
+                   "the lowered module in MLIR's LLVM dialect, before "
+                   "translation (what dlc-opt --dlc-cpu-pipeline prints)"),
         clEnumValN(Emit::LLVM, "llvm",
                    "optimised LLVM IR with the model descriptor"),
         clEnumValN(Emit::Obj, "obj",
@@ -221,8 +224,13 @@ static int compile(llvm::SourceMgr &mgr, mlir::MLIRContext &ctx) {
   if (!optimizer.empty() && (failed(overrideOptimizer(*module, optimizer)) ||
                              failed(mlir::verify(*module))))
     return 1;
+  // As mlir-opt prints: dlc-opt output compares equal.
+  auto printModule = [&](llvm::raw_ostream &os) {
+    module->print(os);
+    os << "\n";
+  };
   if (emit == Emit::DL)
-    return writeText([&](llvm::raw_ostream &os) { module->print(os); });
+    return writeText(printModule);
   if (emit == Emit::Summary) {
     int rc = 0;
     int written = writeText([&](llvm::raw_ostream &os) {
@@ -235,15 +243,19 @@ static int compile(llvm::SourceMgr &mgr, mlir::MLIRContext &ctx) {
   if (failed(model))
     return 1;
   mlir::PassManager pm(&ctx);
-  dlc::PipelineOptions options{!inferenceOnly, !withoutDropout};
+  dlc::PipelineOptions options;
+  options.training = !inferenceOnly;
+  options.dropout = !withoutDropout;
+  options.cpu = cpu.getValue();
+  std::string error;
   if (emit == Emit::Linalg)
     dlc::buildDLToLinalgPipeline(pm, options);
-  else
-    dlc::buildCPUPipeline(pm, options);
+  else if (failed(dlc::buildCPUPipeline(pm, options, error)))
+    return fail(error);
   if (failed(pm.run(*module)))
     return 1;
-  if (emit == Emit::Linalg)
-    return writeText([&](llvm::raw_ostream &os) { module->print(os); });
+  if (emit == Emit::Linalg || emit == Emit::LLVMDialect)
+    return writeText(printModule);
   return emitBinary(*module, *model);
 }
 

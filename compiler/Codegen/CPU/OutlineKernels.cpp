@@ -8,7 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "compiler/Conversion/Passes.h"
+#include "compiler/Codegen/CPU/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/IRMapping.h"
@@ -17,7 +17,7 @@
 
 namespace dlc {
 #define GEN_PASS_DEF_OUTLINEKERNELS
-#include "compiler/Conversion/Passes.h.inc"
+#include "compiler/Codegen/CPU/Passes.h.inc"
 } // namespace dlc
 
 using namespace mlir;

@@ -9,7 +9,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "compiler/Conversion/LinalgToCPU/Im2Col.h"
+#include "compiler/Codegen/CPU/Im2Col.h"
+#include "compiler/Codegen/CPU/RegisterTile.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
@@ -18,21 +19,18 @@
 
 using namespace mlir;
 
-/// Register blocking: tiles of 4 output channels x 32 pixels, the
-/// reduction loop innermost, each tile's body vectorised, so that after
-/// bufferisation the accumulator tile can live in registers across k
-/// (hoisted by dlc-hoist-accumulators). Leaves the op as it is when the
-/// sizes do not divide evenly.
+/// Register blocking (chooseRegisterTile), the reduction loop innermost,
+/// each tile's body vectorised, so that after bufferisation the accumulator
+/// tile can live in registers across k (hoisted by dlc-hoist-accumulators).
+/// Leaves the op as it is when the sizes do not divide evenly.
 static Value blockRegisters(RewriterBase &b, linalg::GenericOp op,
-                            int64_t channels, int64_t pixels) {
-  // 4 (or 2) channels x 32 (or 16) pixels: whole vectors, no spills.
-  int64_t tf = channels % 4 == 0 ? 4 : channels % 2 == 0 ? 2 : 0;
-  int64_t tp = pixels % 32 == 0 ? 32 : pixels % 16 == 0 ? 16 : 0;
-  if (tf == 0 || tp == 0)
+                            int64_t channels, int64_t pixels, int64_t lanes) {
+  dlc::RegisterTile tile = dlc::chooseRegisterTile(channels, pixels, lanes);
+  if (!tile)
     return op.getResult(0);
   scf::SCFTilingOptions options;
-  options.setTileSizes({b.getIndexAttr(1), b.getIndexAttr(tf), b.getIndexAttr(1),
-                        b.getIndexAttr(tp)});
+  options.setTileSizes({b.getIndexAttr(1), b.getIndexAttr(tile.channels),
+                        b.getIndexAttr(1), b.getIndexAttr(tile.pixels)});
   options.setInterchange({0, 1, 3, 2}); // loops n, f, p, k
   b.setInsertionPoint(op);
   FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
@@ -89,7 +87,8 @@ static Value insertPixels(OpBuilder &b, Location loc, Value part, Value into,
 }
 
 FailureOr<Value> dlc::convolveByIm2Col(RewriterBase &b,
-                                       linalg::Conv2DNchwFchwOp conv) {
+                                       linalg::Conv2DNchwFchwOp conv,
+                                       int64_t lanes) {
   Location loc = conv.getLoc();
   Value input = conv.getDpsInputs()[0], weight = conv.getDpsInputs()[1];
   Value init = conv.getDpsInits()[0];
@@ -139,18 +138,18 @@ FailureOr<Value> dlc::convolveByIm2Col(RewriterBase &b,
   auto flatType = RankedTensorType::get({ot.getDimSize(0), f, oh * ow}, f32);
   Value acc = b.create<tensor::CollapseShapeOp>(loc, flatType, init, pixels);
 
-  // Whole 16-pixel blocks go through register blocks; a remainder (196 =
-  // 14x14 pixels: 192 + 4) is a plain contraction of its own.
-  int64_t p = oh * ow, blocked = p - p % 16;
+  // Whole vectors of pixels go through register blocks; a remainder (196 =
+  // 14x14 pixels: 192 + 4 with 16 lanes) is a plain contraction of its own.
+  int64_t p = oh * ow, blocked = p - p % lanes;
   Value out;
   if (blocked == p || blocked == 0) {
-    out = blockRegisters(b, contract(b, loc, w2, col, acc), f, p);
+    out = blockRegisters(b, contract(b, loc, w2, col, acc), f, p, lanes);
   } else {
     Value main = blockRegisters(
         b,
         contract(b, loc, w2, pixelSlice(b, loc, col, 0, blocked),
                  pixelSlice(b, loc, acc, 0, blocked)),
-        f, blocked);
+        f, blocked, lanes);
     Value rest = contract(b, loc, w2, pixelSlice(b, loc, col, blocked, p - blocked),
                           pixelSlice(b, loc, acc, blocked, p - blocked))
                      .getResult(0);

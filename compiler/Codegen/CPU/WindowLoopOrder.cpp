@@ -1,7 +1,8 @@
 //===- WindowLoopOrder.cpp - Spatial loops innermost for conv and pool ----===//
 
-#include "compiler/Conversion/LinalgToCPU/Im2Col.h"
-#include "compiler/Conversion/Passes.h"
+#include "compiler/Codegen/CPU/Im2Col.h"
+#include "compiler/Codegen/CPU/Passes.h"
+#include "compiler/Codegen/CPU/RegisterTile.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -11,7 +12,7 @@
 
 namespace dlc {
 #define GEN_PASS_DEF_WINDOWLOOPORDER
-#include "compiler/Conversion/Passes.h.inc"
+#include "compiler/Codegen/CPU/Passes.h.inc"
 } // namespace dlc
 
 using namespace mlir;
@@ -25,33 +26,30 @@ bool slidesWindow(linalg::LinalgOp op) {
              linalg::PoolingNchwMaxOp, linalg::PoolingNchwSumOp>(op);
 }
 
-/// Rows shorter than this leave the direct order too little to vectorise.
-constexpr int64_t kShortRow = 32;
-
-/// A stride-1 convolution with long rows, register-blocked: tiles of 4 (or
-/// 2) output channels x 32 (or 16) pixels of one output row, the loops over
+/// A stride-1 convolution with long rows, register-blocked: tiles of output
+/// channels x pixels of one output row (chooseRegisterTile), the loops over
 /// (c, kh, kw) innermost. With the unit dimensions of a tile dropped, each
 /// step reads one contiguous input row segment and is vectorised; the
 /// accumulator tile is hoisted out of the reduction loops after
 /// bufferisation. Fails, changing nothing, for other shapes.
 LogicalResult blockDirectConvolution(RewriterBase &b,
-                                     linalg::Conv2DNchwFchwOp conv) {
+                                     linalg::Conv2DNchwFchwOp conv,
+                                     int64_t lanes) {
   auto type = cast<ShapedType>(conv->getResult(0).getType());
-  int64_t f = type.getDimSize(1), ow = type.getDimSize(3);
-  int64_t tf = f % 4 == 0 ? 4 : f % 2 == 0 ? 2 : 0;
-  int64_t tp = ow % 32 == 0 ? 32 : ow % 16 == 0 ? 16 : 0;
+  dlc::RegisterTile tile =
+      dlc::chooseRegisterTile(type.getDimSize(1), type.getDimSize(3), lanes);
   bool unitStride = llvm::all_of(conv.getStrides().getValues<int64_t>(),
                                  [](int64_t s) { return s == 1; });
-  if (!tf || !tp || !unitStride)
+  if (!tile || !unitStride)
     return failure();
   FailureOr<linalg::GenericOp> generic = linalg::generalizeNamedOp(b, conv);
   if (failed(generic))
     return failure();
   // Loops (n, f, oh, ow, c, kh, kw): reductions already innermost.
   scf::SCFTilingOptions options;
-  options.setTileSizes({b.getIndexAttr(1), b.getIndexAttr(tf), b.getIndexAttr(1),
-                        b.getIndexAttr(tp), b.getIndexAttr(1), b.getIndexAttr(1),
-                        b.getIndexAttr(1)});
+  options.setTileSizes({b.getIndexAttr(1), b.getIndexAttr(tile.channels),
+                        b.getIndexAttr(1), b.getIndexAttr(tile.pixels),
+                        b.getIndexAttr(1), b.getIndexAttr(1), b.getIndexAttr(1)});
   FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
       b, cast<TilingInterface>(generic->getOperation()), options);
   if (failed(tiled))
@@ -75,6 +73,7 @@ LogicalResult blockDirectConvolution(RewriterBase &b,
 }
 
 struct WindowLoopOrder : dlc::impl::WindowLoopOrderBase<WindowLoopOrder> {
+  using WindowLoopOrderBase::WindowLoopOrderBase;
   void runOnOperation() override {
     SmallVector<linalg::LinalgOp> ops;
     getOperation().walk([&](linalg::LinalgOp op) {
@@ -86,13 +85,14 @@ struct WindowLoopOrder : dlc::impl::WindowLoopOrderBase<WindowLoopOrder> {
       rewriter.setInsertionPoint(op);
       auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(op.getOperation());
       int64_t row = cast<ShapedType>(op->getResult(0).getType()).getDimSize(3);
-      // Long stride-1 rows: register blocks straight on the input. Anything
-      // else (short rows, strides, rows not a multiple of 16): im2col.
-      if (conv && row >= kShortRow &&
-          succeeded(blockDirectConvolution(rewriter, conv)))
+      // Long stride-1 rows (two vectors or more): register blocks straight
+      // on the input. Anything else (short rows, strides, rows that are no
+      // multiple of a vector): im2col.
+      if (conv && row >= 2 * lanes &&
+          succeeded(blockDirectConvolution(rewriter, conv, lanes)))
         continue;
       if (conv) {
-        FailureOr<Value> result = dlc::convolveByIm2Col(rewriter, conv);
+        FailureOr<Value> result = dlc::convolveByIm2Col(rewriter, conv, lanes);
         if (succeeded(result)) {
           rewriter.replaceOp(conv, *result);
           continue;

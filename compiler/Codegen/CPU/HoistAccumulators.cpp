@@ -11,14 +11,14 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "compiler/Conversion/Passes.h"
+#include "compiler/Codegen/CPU/Passes.h"
 
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 namespace dlc {
 #define GEN_PASS_DEF_HOISTACCUMULATORS
-#include "compiler/Conversion/Passes.h.inc"
+#include "compiler/Codegen/CPU/Passes.h.inc"
 } // namespace dlc
 
 using namespace mlir;
