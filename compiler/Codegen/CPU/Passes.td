@@ -45,10 +45,13 @@ def HoistAccumulators : Pass<"dlc-hoist-accumulators", "mlir::func::FuncOp"> {
   let summary = "Keep vector accumulators in registers across reduction loops";
   let description = [{
     After bufferisation, a register-blocked tile reads and writes its
-    accumulator in every iteration of the reduction loop. This hoists those
-    transfers out of the loop (linalg's hoistRedundantVectorTransfers), so
-    the accumulator is a loop-carried vector: one load and one store per
-    tile instead of one per step.
+    accumulator in every iteration of its reduction loops. When the tile's
+    view and indices do not change in a loop and nothing else in it writes
+    memory, the read moves before the loop and the write after it, repeated
+    outwards through every reduction loop (c, kh, kw): the accumulator is a
+    loop-carried vector, one load and one store per tile instead of one per
+    step. (linalg's hoistRedundantVectorTransfers does the same for simpler
+    views only.)
   }];
   let dependentDialects = ["::mlir::vector::VectorDialect"];
 }
