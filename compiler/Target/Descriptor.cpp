@@ -1,15 +1,15 @@
 //===- Descriptor.cpp - The model descriptor and ABI adapter in LLVM IR ---===//
 //
-// Writes the dlc_model_v1 of runtime/include/dlrt/abi.h as LLVM constants.
-// The struct types below mirror abi.h field for field; LLVM lays out
-// non-packed structs with the C ABI's alignment, so the runtime reads them
-// with the header's types.
+// Writes the dlc_model_v2 of runtime/include/dlrt/abi.h as LLVM constants.
+// The struct types come from DescriptorLayout.h, whose field lists are
+// checked against abi.h at compile time; LLVM lays out non-packed structs
+// with the C ABI's alignment, so the runtime reads them with the header's
+// types.
 //
 //===----------------------------------------------------------------------===//
 
+#include "compiler/Target/DescriptorLayout.h"
 #include "compiler/Target/ModelLibrary.h"
-
-#include "runtime/include/dlrt/abi.h"
 
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/IR/Constants.h"
@@ -17,6 +17,22 @@
 
 using namespace dlc;
 using llvm::Constant;
+
+llvm::StructType *abi::structType(llvm::LLVMContext &ctx,
+                                  llvm::ArrayRef<Field> fields,
+                                  llvm::StringRef name) {
+  std::vector<llvm::Type *> types;
+  for (const Field &f : fields) {
+    switch (f.type) {
+    case Scalar::I32: types.push_back(llvm::Type::getInt32Ty(ctx)); break;
+    case Scalar::I64: types.push_back(llvm::Type::getInt64Ty(ctx)); break;
+    case Scalar::F32: types.push_back(llvm::Type::getFloatTy(ctx)); break;
+    case Scalar::F64: types.push_back(llvm::Type::getDoubleTy(ctx)); break;
+    case Scalar::Ptr: types.push_back(llvm::PointerType::get(ctx, 0)); break;
+    }
+  }
+  return llvm::StructType::create(ctx, types, name);
+}
 
 std::string dlc::entrySymbol(const ModelInterface &model,
                              const TargetOptions &options) {
@@ -30,18 +46,10 @@ public:
   DescriptorWriter(llvm::Module &module)
       : m(module), ctx(module.getContext()), ptr(llvm::PointerType::get(ctx, 0)),
         i32(llvm::Type::getInt32Ty(ctx)), i64(llvm::Type::getInt64Ty(ctx)) {
-    tensorInfo = llvm::StructType::create(
-        ctx, {ptr, i32, i32, ptr, i32, i32, llvm::Type::getFloatTy(ctx)},
-        "dlc_tensor_info");
-    hyper = llvm::StructType::create(ctx, {ptr, llvm::Type::getDoubleTy(ctx)},
-                                     "dlc_hyper_parameter");
-    model = llvm::StructType::create(ctx,
-                                     {i32, ptr, ptr, i32, i32, i32, i32, ptr,
-                                      ptr, ptr, ptr, ptr, i32, ptr, i32, ptr,
-                                      ptr, ptr, ptr, ptr, ptr},
-                                     "dlc_model_v1");
-    trainArgs = llvm::StructType::create(
-        ctx, {llvm::Type::getFloatTy(ctx), i64, i64}, "dlc_train_args");
+    tensorInfo = abi::structType(ctx, abi::kTensorInfo, "dlc_tensor_info");
+    hyper = abi::structType(ctx, abi::kHyperParameter, "dlc_hyper_parameter");
+    model = abi::structType(ctx, abi::kModel, "dlc_model_v2");
+    trainArgs = abi::structType(ctx, abi::kTrainArgs, "dlc_train_args");
   }
 
   Constant *string(llvm::StringRef s) {
@@ -65,7 +73,7 @@ public:
                                (name + ".shape").str());
       items.push_back(llvm::ConstantStruct::get(
           tensorInfo,
-          {string(s.name), llvm::ConstantInt::get(i32, s.isInt ? DLC_I32 : DLC_F32),
+          {string(s.name), llvm::ConstantInt::get(i32, s.dtype),
            llvm::ConstantInt::get(i32, s.shape.size()), shape,
            llvm::ConstantInt::get(i32, s.trainable),
            llvm::ConstantInt::get(i32, s.init),
@@ -188,34 +196,34 @@ public:
   Constant *descriptor(const ModelInterface &spec, llvm::Function *forward,
                        llvm::Function *trainStep) {
     auto count = [&](size_t n) { return llvm::ConstantInt::get(i32, n); };
-    Constant *fields[] = {
-        llvm::ConstantInt::get(i32, DLC_ABI_VERSION),
-        string(spec.name),
-        string("cpu"),
-        count(spec.inputs.size()),
-        count(spec.targets.size()),
-        count(spec.outputs.size()),
-        count(spec.params.size()),
-        tensors(spec.inputs, "dlc.inputs"),
-        tensors(spec.targets, "dlc.targets"),
-        tensors(spec.outputs, "dlc.outputs"),
-        tensors(spec.params, "dlc.params"),
-        string(spec.optimizer),
-        count(spec.hyperParameters.size()),
-        hyperParameters(spec),
-        count(trainStep ? spec.state.size() : 0),
-        trainStep ? tensors(spec.state, "dlc.state")
-                  : llvm::ConstantPointerNull::get(ptr),
-        string(spec.metric),
-        workspaceSize(),
-        forward,
-        trainStep ? static_cast<Constant *>(trainStep)
-                  : llvm::ConstantPointerNull::get(ptr),
-        llvm::ConstantPointerNull::get(ptr)};
+    Constant *null = llvm::ConstantPointerNull::get(ptr);
+    Constant *fields[abi::kNumModelFields];
+    fields[abi::kAbiMajor] = count(DLC_ABI_VERSION_MAJOR);
+    fields[abi::kAbiMinor] = count(DLC_ABI_VERSION_MINOR);
+    fields[abi::kName] = string(spec.name);
+    fields[abi::kTarget] = string("cpu");
+    fields[abi::kNumInputs] = count(spec.inputs.size());
+    fields[abi::kNumTargets] = count(spec.targets.size());
+    fields[abi::kNumOutputs] = count(spec.outputs.size());
+    fields[abi::kNumParams] = count(spec.params.size());
+    fields[abi::kInputs] = tensors(spec.inputs, "dlc.inputs");
+    fields[abi::kTargets] = tensors(spec.targets, "dlc.targets");
+    fields[abi::kOutputs] = tensors(spec.outputs, "dlc.outputs");
+    fields[abi::kParams] = tensors(spec.params, "dlc.params");
+    fields[abi::kOptimizer] = string(spec.optimizer);
+    fields[abi::kNumHyperParameters] = count(spec.hyperParameters.size());
+    fields[abi::kHyperParameters] = hyperParameters(spec);
+    fields[abi::kNumState] = count(trainStep ? spec.state.size() : 0);
+    fields[abi::kState] = trainStep ? tensors(spec.state, "dlc.state") : null;
+    fields[abi::kMetric] = string(spec.metric);
+    fields[abi::kWorkspaceSize] = workspaceSize();
+    fields[abi::kForward] = forward;
+    fields[abi::kTrainStep] = trainStep ? trainStep : null;
+    fields[abi::kPtx] = null;
     return global(llvm::ConstantStruct::get(model, fields), "dlc.model");
   }
 
-  /// const dlc_model_v1 *<symbol>(void): the library's one visible symbol.
+  /// const dlc_model_v2 *<symbol>(void): the library's one visible symbol.
   void entry(Constant *descriptor, llvm::StringRef symbol) {
     auto *fn = llvm::Function::Create(llvm::FunctionType::get(ptr, false),
                                       llvm::GlobalValue::ExternalLinkage,

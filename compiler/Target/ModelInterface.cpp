@@ -13,7 +13,7 @@ static TensorSpec specOf(StringRef name, Type type) {
   auto t = cast<RankedTensorType>(type);
   TensorSpec spec;
   spec.name = name.str();
-  spec.isInt = t.getElementType().isInteger(32);
+  spec.dtype = t.getElementType().isInteger(32) ? DLC_I32 : DLC_F32;
   for (int64_t d : t.getShape())
     spec.shape.push_back(ShapedType::isDynamic(d) ? -1 : d);
   return spec;
@@ -37,13 +37,13 @@ static void setInit(TensorSpec &spec, BlockArgument arg) {
       int64_t fanIn = w[1];
       for (int64_t d : w.drop_front(2))
         fanIn *= d;
-      spec.init = 0;
+      spec.init = DLC_INIT_UNIFORM;
       spec.bound = 1.0f / std::sqrt(float(fanIn));
       return;
     }
     if (auto bn = dyn_cast<dl::BatchNormOp>(user)) {
       bool ones = arg == bn.getWeight() || arg == bn.getRunningVar();
-      spec.init = ones ? 2 : 1;
+      spec.init = ones ? DLC_INIT_ONES : DLC_INIT_ZEROS;
       return;
     }
   }
@@ -91,7 +91,7 @@ FailureOr<ModelInterface> dlc::extractInterface(ModuleOp module) {
         for (StringRef s : dl::optimizerStateNames(opt)) {
           TensorSpec state = p;
           state.name = "optimizer." + p.name + "." + s.str();
-          state.init = 1;
+          state.init = DLC_INIT_ZEROS;
           model.state.push_back(state);
         }
     // The first loss term decides the task's metric.

@@ -3,6 +3,8 @@
 #ifndef DLC_TARGET_MODELINTERFACE_H
 #define DLC_TARGET_MODELINTERFACE_H
 
+#include "runtime/include/dlrt/abi.h"
+
 #include "mlir/IR/BuiltinOps.h"
 
 #include <string>
@@ -10,14 +12,15 @@
 
 namespace dlc {
 
-/// One tensor crossing the ABI; mirrors dlc_tensor_info of runtime abi.h.
+/// One tensor crossing the ABI: what the descriptor writer turns into a
+/// dlc_tensor_info (abi.h).
 struct TensorSpec {
   std::string name;
-  bool isInt = false;
+  dlc_dtype dtype = DLC_F32;
   std::vector<int64_t> shape; ///< -1 for the batch.
   bool trainable = false;
-  int init = 1;               ///< dlc_init: 0 uniform, 1 zeros, 2 ones.
-  float bound = 0;
+  dlc_init init = DLC_INIT_ZEROS;
+  float bound = 0; ///< DLC_INIT_UNIFORM's bound.
 };
 
 /// The network's interface, read from the dl module before lowering.

@@ -1,4 +1,4 @@
-//===- Error.cpp - The runtime's last-error message and file helpers ------===//
+//===- Error.cpp - Last-error messages, status names, version, files -----===//
 
 #include "Error.h"
 
@@ -80,4 +80,9 @@ extern "C" const char *dlrt_status_name(dlrt_status status) {
   case DLRT_ERROR_MEMORY: return "out of memory";
   }
   return "unknown status";
+}
+
+extern "C" dlrt_version_info dlrt_version(void) {
+  return {DLRT_VERSION_MAJOR, DLRT_VERSION_MINOR, DLRT_VERSION_PATCH,
+          DLC_ABI_VERSION_MAJOR, DLC_ABI_VERSION_MINOR};
 }

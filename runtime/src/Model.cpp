@@ -29,15 +29,17 @@ int64_t dlrt_tensor_elements(const dlc_tensor_info *info, int64_t batch) {
 }
 
 /// Checks what the runtime relies on before it trusts a descriptor.
-static dlrt_status adopt(const dlc_model_v1 *d, const std::string &origin,
+static dlrt_status adopt(const dlc_model_v2 *d, const std::string &origin,
                          std::unique_ptr<dlrt_model> &model) {
   if (!d)
     return fail(DLRT_ERROR_FORMAT, "{}: the entry returned no descriptor", origin);
-  if (d->abi_version != DLC_ABI_VERSION)
+  // Any minor version of our major one: minor versions only add what a
+  // reader may ignore (abi.h).
+  if (d->abi_major != DLC_ABI_VERSION_MAJOR)
     return fail(DLRT_ERROR_ABI,
-                "{}: compiled for model ABI {}, this runtime reads ABI {}; "
-                "recompile it with this dlc",
-                origin, d->abi_version, DLC_ABI_VERSION);
+                "{}: compiled for model ABI {}.{}, this runtime reads ABI "
+                "{}.x; recompile it with this dlc",
+                origin, d->abi_major, d->abi_minor, DLC_ABI_VERSION_MAJOR);
   if (!d->forward || d->num_params < 0 || (d->num_params && !d->params))
     return fail(DLRT_ERROR_FORMAT, "{}: incomplete descriptor", origin);
   model->descriptor = d;
@@ -95,7 +97,7 @@ dlrt_status dlrt_model_open(const char *path, const char *symbol,
   });
 }
 
-dlrt_status dlrt_model_from_descriptor(const dlc_model_v1 *descriptor,
+dlrt_status dlrt_model_from_descriptor(const dlc_model_v2 *descriptor,
                                        dlrt_model **out) {
   return dlrt::guarded("dlrt_model_from_descriptor", [&]() -> dlrt_status {
     if (!out)
@@ -111,7 +113,7 @@ dlrt_status dlrt_model_from_descriptor(const dlc_model_v1 *descriptor,
 
 void dlrt_model_destroy(dlrt_model *model) { delete model; }
 
-const dlc_model_v1 *dlrt_model_descriptor(const dlrt_model *model) {
+const dlc_model_v2 *dlrt_model_descriptor(const dlrt_model *model) {
   return model ? model->descriptor : nullptr;
 }
 
@@ -137,7 +139,7 @@ dlrt_status dlrt_model_init(dlrt_model *model, uint64_t seed) {
   return dlrt::guarded("dlrt_model_init", [&]() -> dlrt_status {
     if (!model)
       return fail(DLRT_ERROR_ARGUMENT, "dlrt_model_init: model is NULL");
-    const dlc_model_v1 *d = model->descriptor;
+    const dlc_model_v2 *d = model->descriptor;
     for (std::vector<float> &s : model->state)
       std::fill(s.begin(), s.end(), 0.0f);
     model->step = 0;
@@ -177,7 +179,7 @@ dlrt_status dlrt_model_forward(dlrt_model *model, int64_t batch,
   return dlrt::guarded("dlrt_model_forward", [&]() -> dlrt_status {
     if (!model)
       return fail(DLRT_ERROR_ARGUMENT, "dlrt_model_forward: model is NULL");
-    const dlc_model_v1 *d = model->descriptor;
+    const dlc_model_v2 *d = model->descriptor;
     if (batch < 1)
       return fail(DLRT_ERROR_ARGUMENT, "batch must be at least 1, got {}", batch);
     if ((d->num_inputs && !inputs) || (d->num_outputs && !outputs))

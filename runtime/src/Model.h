@@ -12,7 +12,7 @@
 
 struct dlrt_model {
   void *library = nullptr; ///< dlopen handle; null for a linked-in model.
-  const dlc_model_v1 *descriptor = nullptr;
+  const dlc_model_v2 *descriptor = nullptr;
   /// One buffer per descriptor parameter, in order (runtime-owned).
   std::vector<std::vector<float>> params;
   std::unordered_map<std::string, size_t> index;

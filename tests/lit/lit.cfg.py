@@ -1,5 +1,7 @@
 # lit configuration for dlc's regression tests.
 import os
+import shlex
+import subprocess
 import lit.formats
 from lit.llvm import llvm_config
 from lit.llvm.subst import ToolSubst
@@ -25,5 +27,15 @@ config.substitutions.append(("%dlc_tools", tools_dir))
 config.substitutions.append(("%dlc_build", config.dlc_obj_root))
 config.substitutions.append(("%dlc_src", config.dlc_src_root))
 config.substitutions.append(("%dlc_binary", os.path.join(tools_dir, "dlc", "dlc")))
-# Debian's python3, the one that imports python3-torch.
-config.substitutions.append(("%python", config.python))
+# Debian's python3, the one that imports python3-torch (--param python=...
+# picks another). Ahead of lit's own %python, which is lit's interpreter.
+config.python = lit_config.params.get("python", config.python)
+config.substitutions.insert(0, ("%python", config.python))
+
+# What that Python can import: tests that compare with PyTorch say
+# `REQUIRES: torch`, and are reported unsupported where it is missing.
+for module in ("numpy", "torch", "sklearn"):
+    probe = shlex.split(config.python) + ["-c", "import " + module]
+    if subprocess.run(probe, stdout=subprocess.DEVNULL,
+                      stderr=subprocess.DEVNULL).returncode == 0:
+        config.available_features.add(module)

@@ -43,10 +43,22 @@ struct Open {
   ~Open() { dlrt_model_destroy(model); }
 };
 
+TEST(Runtime, VersionIsTheHeaders) {
+  dlrt_version_info v = dlrt_version();
+  EXPECT_EQ(v.major, DLRT_VERSION_MAJOR);
+  EXPECT_EQ(v.minor, DLRT_VERSION_MINOR);
+  EXPECT_EQ(v.patch, DLRT_VERSION_PATCH);
+  EXPECT_EQ(v.abi_major, DLC_ABI_VERSION_MAJOR);
+  EXPECT_EQ(v.abi_minor, DLC_ABI_VERSION_MINOR);
+  EXPECT_EQ(std::to_string(v.major) + "." + std::to_string(v.minor) + "." +
+                std::to_string(v.patch),
+            DLRT_VERSION_STRING);
+}
+
 TEST(Model, OpensAndDescribes) {
   Open m(DLRT_TEST_MLP);
   ASSERT_EQ(m.status, DLRT_OK) << lastError();
-  const dlc_model_v1 *d = dlrt_model_descriptor(m.model);
+  const dlc_model_v2 *d = dlrt_model_descriptor(m.model);
   EXPECT_STREQ(d->name, "mlp");
   EXPECT_EQ(d->num_inputs, 1);
   EXPECT_STREQ(d->inputs[0].name, "image");
@@ -90,12 +102,23 @@ TEST(Model, OpenErrorsNameTheFile) {
 TEST(Model, AbiMismatchIsAnError) {
   Open m(DLRT_TEST_MLP);
   ASSERT_EQ(m.status, DLRT_OK);
-  dlc_model_v1 newer = *dlrt_model_descriptor(m.model);
-  newer.abi_version = DLC_ABI_VERSION + 1;
+  const dlc_model_v2 *d = dlrt_model_descriptor(m.model);
+  EXPECT_EQ(d->abi_major, DLC_ABI_VERSION_MAJOR);
+  EXPECT_EQ(d->abi_minor, DLC_ABI_VERSION_MINOR);
+  dlc_model_v2 newer = *d;
+  newer.abi_major = DLC_ABI_VERSION_MAJOR + 1;
   dlrt_model *other = nullptr;
   EXPECT_EQ(dlrt_model_from_descriptor(&newer, &other), DLRT_ERROR_ABI);
   EXPECT_EQ(other, nullptr);
-  EXPECT_TRUE(contains(lastError(), "ABI 2")) << lastError();
+  EXPECT_TRUE(contains(lastError(), "ABI 3.0, this runtime reads ABI 2.x"))
+      << lastError();
+
+  // A newer minor version only adds what this runtime may ignore.
+  dlc_model_v2 additions = *d;
+  additions.abi_minor = DLC_ABI_VERSION_MINOR + 1;
+  EXPECT_EQ(dlrt_model_from_descriptor(&additions, &other), DLRT_OK)
+      << lastError();
+  dlrt_model_destroy(other);
 
   // The same descriptor, unchanged, works as a statically linked model.
   dlrt::Model linked =

@@ -59,7 +59,7 @@ std::string jsonTensors(const dlc_tensor_info *list, int32_t n, bool params) {
 
 int info(const std::string &path, bool json) {
   dlrt::Model model = dlrt::Model::open(path);
-  const dlc_model_v1 &d = model.descriptor();
+  const dlc_model_v2 &d = model.descriptor();
   int64_t trainable = 0, buffers = 0;
   for (int32_t i = 0; i < d.num_params; ++i)
     (d.params[i].trainable ? trainable : buffers) +=
@@ -77,7 +77,8 @@ int info(const std::string &path, bool json) {
                "\"workspace_bytes_per_batch_1\": {}, \"optimizer\": {}, "
                "\"hyper_parameters\": {{{}}}, \"state\": {}, "
                "\"metric\": {}, \"trains\": {}}}\n",
-               jsonString(d.name), jsonString(d.target), d.abi_version,
+               jsonString(d.name), jsonString(d.target),
+               jsonString(fmt::format("{}.{}", d.abi_major, d.abi_minor)),
                jsonTensors(d.inputs, d.num_inputs, false),
                jsonTensors(d.targets, d.num_targets, false),
                jsonTensors(d.outputs, d.num_outputs, false),
@@ -87,7 +88,8 @@ int info(const std::string &path, bool json) {
                d.train_step ? "true" : "false");
     return 0;
   }
-  fmt::print("model: {} (target {}, ABI {})\n", d.name, d.target, d.abi_version);
+  fmt::print("model: {} (target {}, ABI {}.{})\n", d.name, d.target,
+             d.abi_major, d.abi_minor);
   auto list = [](const char *what, const dlc_tensor_info *l, int32_t n) {
     for (int32_t i = 0; i < n; ++i)
       fmt::print("{:<8} {:<28} {} {}\n", what, l[i].name, dtypeName(l[i].dtype),
@@ -117,7 +119,7 @@ int info(const std::string &path, bool json) {
 
 /// Reads each --input (NAME=file.npy, or file.npz with arrays named after
 /// the inputs) and checks them against the model's inputs.
-std::vector<dlrt::Arrays> readInputs(const dlc_model_v1 &d,
+std::vector<dlrt::Arrays> readInputs(const dlc_model_v2 &d,
                                      const std::vector<std::string> &specs,
                                      std::vector<const void *> &pointers,
                                      int64_t &batch) {
@@ -174,7 +176,7 @@ int predict(const std::string &path, const std::string &weights, uint64_t seed,
   dlrt::Model model = dlrt::Model::open(path);
   model.setThreads(threads);
   loadWeights(model, weights, seed);
-  const dlc_model_v1 &d = model.descriptor();
+  const dlc_model_v2 &d = model.descriptor();
   std::vector<const void *> pointers;
   int64_t batch = 0;
   std::vector<dlrt::Arrays> files = readInputs(d, inputs, pointers, batch);
@@ -199,7 +201,7 @@ int bench(const std::string &path, const std::string &weights, int64_t batch,
   dlrt::Model model = dlrt::Model::open(path);
   model.setThreads(threads);
   loadWeights(model, weights, 0);
-  const dlc_model_v1 &d = model.descriptor();
+  const dlc_model_v2 &d = model.descriptor();
   if (batch < 1 || iterations < 1)
     throw dlrt::Error(DLRT_ERROR_ARGUMENT, "--batch and --iters must be >= 1");
   std::mt19937 rng(0);

@@ -2,9 +2,10 @@
  *
  * A compiled model exports exactly one C symbol, `dlc_model_<network>` (or
  * the name given to `dlc --symbol=`), a function returning a pointer to a
- * dlc_model_v1 that lives as long as the library is loaded. The compiler
- * writes it (compiler/Target) and the runtime reads it (runtime/src); this
- * header is all they share. Plain C, no dependencies.
+ * dlc_model_v2 that lives as long as the library is loaded. The compiler
+ * writes it (compiler/Target, which checks its LLVM layout against this
+ * header at build time) and the runtime reads it (runtime/src); this header
+ * is all they share. Plain C, no dependencies.
  *
  * Tensors cross this boundary as plain pointers to contiguous, row-major
  * (NCHW) data; shape[0] == -1 marks the batch, chosen at run time.
@@ -19,8 +20,19 @@
 extern "C" {
 #endif
 
-/* Bumped on any change to the structs below or the entry points' meaning. */
-#define DLC_ABI_VERSION 2u
+/* The descriptor's version, in the manner of dlpack.h:
+ * - The major version changes with any change that an older reader cannot
+ *   ignore: a field moved, removed or retyped, an entry point's signature
+ *   or meaning changed. The struct is named after it (dlc_model_v<major>),
+ *   and abi_major stays the first field in every major version, so any
+ *   runtime can tell which one it is handed. A runtime loads only models of
+ *   its own major version and refuses others with DLRT_ERROR_ABI.
+ * - The minor version counts additions an older reader can safely ignore:
+ *   fields appended at the end of the struct, new hyper-parameter names. A
+ *   runtime reads a field added in minor m only from models whose abi_minor
+ *   is >= m, and ignores fields newer than its own minor version. */
+#define DLC_ABI_VERSION_MAJOR 2u
+#define DLC_ABI_VERSION_MINOR 0u
 
 typedef enum { DLC_F32 = 0, DLC_I32 = 1 } dlc_dtype;
 
@@ -77,8 +89,9 @@ typedef int32_t (*dlc_train_step_fn)(int64_t batch, void *const *inputs,
                                      void *const *new_params,
                                      void *const *new_state, void *workspace);
 
-typedef struct dlc_model_v1 {
-  uint32_t abi_version; /* DLC_ABI_VERSION of the compiler that wrote it */
+typedef struct dlc_model_v2 {
+  uint32_t abi_major; /* DLC_ABI_VERSION_MAJOR of the compiler that wrote it */
+  uint32_t abi_minor; /* DLC_ABI_VERSION_MINOR of that compiler */
   const char *name;     /* the network's name */
   const char *target;   /* "cpu" (later "cuda:sm_90") */
   int32_t num_inputs;
@@ -106,9 +119,9 @@ typedef struct dlc_model_v1 {
   dlc_train_step_fn train_step; /* NULL without a loss or when compiled
                                    with dlc --inference-only */
   const char *ptx; /* GPU models: the kernels' PTX; NULL on the CPU */
-} dlc_model_v1;
+} dlc_model_v2;
 
-typedef const dlc_model_v1 *(*dlc_model_entry_fn)(void);
+typedef const dlc_model_v2 *(*dlc_model_entry_fn)(void);
 
 #ifdef __cplusplus
 }

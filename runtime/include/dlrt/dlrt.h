@@ -5,12 +5,29 @@
  * Ownership is stated per function: "caller-owned" memory is allocated and
  * freed by the caller; "runtime-owned" memory lives until the object that
  * holds it is destroyed. Destroy functions accept NULL.
+ *
+ * Threads. Any call may be made from any thread, and calls on different
+ * models never interfere. On one model, calls that only read it may run at
+ * the same time as each other: dlrt_model_forward, dlrt_model_descriptor,
+ * dlrt_model_step, dlrt_model_seed, dlrt_model_metadata, and
+ * dlrt_model_save / dlrt_model_save_checkpoint to different paths. A call
+ * that changes the model (dlrt_model_init, _load, _load_checkpoint,
+ * _train_step, _set_seed, _set_threads, _set_metadata, writing through
+ * dlrt_model_parameter's pointer, _destroy) needs the model to itself: no
+ * other call on that model may run meanwhile. dlrt_last_error() is per
+ * thread. The version and array functions share no state.
+ *
+ * Versions. DLRT_VERSION_* (dlrt/version.h) are the release this header
+ * belongs to; dlrt_version() tells the library actually loaded. The
+ * library's soname (libdlrt.so.N) changes when a call here changes
+ * incompatibly; calls are only added within one soname.
  *===----------------------------------------------------------------------===*/
 
 #ifndef DLRT_DLRT_H
 #define DLRT_DLRT_H
 
 #include "dlrt/abi.h"
+#include "dlrt/version.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -35,6 +52,15 @@ typedef enum dlrt_status {
   DLRT_ERROR_MEMORY = 9    /* out of memory, or no thread could be started */
 } dlrt_status;
 
+typedef struct dlrt_version_info {
+  int32_t major, minor, patch;   /* the runtime's release */
+  uint32_t abi_major, abi_minor; /* the model ABI it reads (abi.h) */
+} dlrt_version_info;
+
+/* The loaded library's version, and the model descriptor ABI it reads:
+ * models of abi_major and any minor version load. */
+DLRT_API dlrt_version_info dlrt_version(void);
+
 /* The message of the calling thread's last failed call ("" if none).
  * Runtime-owned; valid until the thread's next dlrt call. */
 DLRT_API const char *dlrt_last_error(void);
@@ -50,12 +76,12 @@ typedef struct dlrt_model dlrt_model;
 DLRT_API dlrt_status dlrt_model_open(const char *path, const char *symbol,
                             dlrt_model **out);
 /* The same for a model linked into the program: its descriptor directly. */
-DLRT_API dlrt_status dlrt_model_from_descriptor(const dlc_model_v1 *descriptor,
-                                       dlrt_model **out);
+DLRT_API dlrt_status dlrt_model_from_descriptor(const dlc_model_v2 *descriptor,
+                                                dlrt_model **out);
 DLRT_API void dlrt_model_destroy(dlrt_model *model);
 
 /* Runtime-owned; lives as long as the model. */
-DLRT_API const dlc_model_v1 *dlrt_model_descriptor(const dlrt_model *model);
+DLRT_API const dlc_model_v2 *dlrt_model_descriptor(const dlrt_model *model);
 
 /* Re-initialises every parameter from `seed`: Kaiming-uniform weights and
  * uniform biases (bound 1/sqrt(fan_in)), BatchNorm weight and running_var
@@ -134,21 +160,26 @@ DLRT_API dlrt_status dlrt_model_forward(dlrt_model *model, int64_t batch,
 /*--- Arrays: .npy and .npz ------------------------------------------------*/
 
 typedef struct dlrt_array {
-  char *name;       /* runtime-owned: the .npz entry without ".npy" */
+  char *name;       /* the .npz entry or the .npy file name, without ".npy" */
   int32_t dtype;    /* DLC_F32 or DLC_I32 */
   int32_t rank;
   int64_t shape[8];
-  void *data;       /* runtime-owned, contiguous row-major */
+  void *data;       /* contiguous row-major */
 } dlrt_array;
 
-/* Reads a .npy file. float64 becomes f32, int64/int8/uint8 become i32
- * (values must fit). *out is runtime-owned: free with dlrt_arrays_free. */
+/* Reads a .npy file into one array. float64 becomes f32, int64/int8/uint8
+ * become i32 (values must fit). The runtime allocates *out, its name and
+ * its data; they belong to the caller, who releases all three with
+ * dlrt_arrays_free(*out, 1) and must not free them otherwise. */
 DLRT_API dlrt_status dlrt_npy_read(const char *path, dlrt_array **out);
-/* Reads every array of a .npz (stored or deflated), in archive order. */
+/* Reads every array of a .npz (stored or deflated), in archive order:
+ * *count arrays at *out, the caller's to release with
+ * dlrt_arrays_free(*out, *count). */
 DLRT_API dlrt_status dlrt_npz_read(const char *path, dlrt_array **out, size_t *count);
-/* Writes arrays (caller-owned) to a .npz, atomically. */
+/* Writes arrays (caller-owned, only read) to a .npz, atomically. */
 DLRT_API dlrt_status dlrt_npz_write(const char *path, const dlrt_array *arrays,
                            size_t count);
+/* Releases what dlrt_npy_read or dlrt_npz_read returned (NULL-safe). */
 DLRT_API void dlrt_arrays_free(dlrt_array *arrays, size_t count);
 
 #ifdef __cplusplus
