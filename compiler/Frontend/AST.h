@@ -64,6 +64,25 @@ struct Stmt {
   Stmt(Kind kind, llvm::SMLoc loc) : kind(kind), loc(loc) {}
 };
 
+/// The keywords that open a statement, the one table the parser and the
+/// checks read (a Let statement, `NAME = EXPR`, has none).
+struct StmtKeyword {
+  Stmt::Kind kind;
+  llvm::StringLiteral spelling;
+};
+inline constexpr StmtKeyword kStmtKeywords[] = {
+    {Stmt::Input, "input"},         {Stmt::Target, "target"},
+    {Stmt::Output, "output"},       {Stmt::Loss, "loss"},
+    {Stmt::Optimizer, "optimizer"}, {Stmt::Return, "return"}};
+
+/// The keyword of `kind` ("" for Let).
+inline llvm::StringRef keywordOf(Stmt::Kind kind) {
+  for (const StmtKeyword &k : kStmtKeywords)
+    if (k.kind == kind)
+      return k.spelling;
+  return "";
+}
+
 /// A block parameter: the first (and any untyped) is a tensor.
 struct Param {
   enum Kind { Tensor, Int, Float, Bool };

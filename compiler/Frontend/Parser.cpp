@@ -9,15 +9,16 @@
 
 #include "compiler/Frontend/Lexer.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSwitch.h"
 
 using namespace dlc;
 
 namespace {
 
-constexpr llvm::StringLiteral kKeywords[] = {
-    "network", "block", "input", "target", "output",
-    "loss", "optimizer", "return", "true", "false"};
+/// Reserved words besides the statement keywords (AST.h).
+constexpr llvm::StringLiteral kOtherKeywords[] = {"network", "block", "true",
+                                                  "false"};
 
 /// Expressions nest at most this deep, so that no input exhausts the stack
 /// of the recursive walks that follow (Sema, MLIRGen, the destructor).
@@ -112,7 +113,9 @@ private:
   }
 
   static bool isKeyword(llvm::StringRef word) {
-    return llvm::is_contained(kKeywords, word);
+    return llvm::is_contained(kOtherKeywords, word) ||
+           llvm::any_of(kStmtKeywords,
+                        [&](const StmtKeyword &k) { return k.spelling == word; });
   }
 
   /// network ::= 'network' ident '{' stmt* '}'
@@ -213,26 +216,21 @@ private:
   LogicalResult parseStmt(Stmt &stmt) {
     const Token &head = cur();
     if (head.is(Tok::Ident) && !peekNext().is(Tok::Equal)) {
-      auto kind = llvm::StringSwitch<std::optional<Stmt::Kind>>(head.text)
-                      .Case("input", Stmt::Input)
-                      .Case("target", Stmt::Target)
-                      .Case("output", Stmt::Output)
-                      .Case("loss", Stmt::Loss)
-                      .Case("optimizer", Stmt::Optimizer)
-                      .Case("return", Stmt::Return)
-                      .Default(std::nullopt);
-      if (!kind) {
+      const StmtKeyword *keyword = llvm::find_if(
+          kStmtKeywords, [&](const StmtKeyword &k) { return k.spelling == head.text; });
+      if (keyword == std::end(kStmtKeywords)) {
         auto diag = file.error(head.loc(), "unknown keyword '" + head.text +
                                                "' at the start of a statement");
-        if (!noteClosest(diag, head.text,
-                         {"input", "target", "output", "loss", "optimizer",
-                          "return"}))
+        std::vector<llvm::StringRef> words;
+        for (const StmtKeyword &k : kStmtKeywords)
+          words.push_back(k.spelling);
+        if (!noteClosest(diag, head.text, words))
           diag.attachNote() << "a statement is 'NAME = EXPR' or starts with "
-                               "input, target, output, loss, optimizer or "
-                               "return";
+                            << llvm::join(llvm::ArrayRef(words).drop_back(), ", ")
+                            << " or " << words.back();
         return llvm::failure();
       }
-      stmt.kind = *kind;
+      stmt.kind = keyword->kind;
       consume();
     }
     switch (stmt.kind) {

@@ -232,7 +232,7 @@ private:
       }
       case Stmt::Loss: {
         if (lossStmt)
-          return duplicate(stmt, *lossStmt, "loss");
+          return duplicate(stmt, *lossStmt);
         lossStmt = &stmt;
         FailureOr<Info> info = checkExpr(*stmt.value, scope);
         if (failed(info))
@@ -246,7 +246,7 @@ private:
       }
       case Stmt::Optimizer:
         if (optimizerStmt)
-          return duplicate(stmt, *optimizerStmt, "optimizer");
+          return duplicate(stmt, *optimizerStmt);
         optimizerStmt = &stmt;
         if (failed(checkOptimizer(*stmt.value)))
           return failure();
@@ -285,22 +285,20 @@ private:
     return success();
   }
 
-  LogicalResult duplicate(const Stmt &stmt, const Stmt &prev,
-                          llvm::StringRef what) {
-    error(stmt.loc, "a network has one '" + what + "'")
+  /// A second loss or optimizer statement.
+  LogicalResult duplicate(const Stmt &stmt, const Stmt &prev) {
+    error(stmt.loc, "a network has one '" + keywordOf(stmt.kind) + "'")
             .attachNote(file.loc(prev.loc))
         << "the first is here";
     return failure();
   }
 
   LogicalResult checkPlacement(const Stmt &stmt, const Definition &def) {
-    static const char *names[] = {"input", "target", "",      "output",
-                                  "loss",  "optimizer", "return"};
     bool networkOnly = stmt.kind == Stmt::Input || stmt.kind == Stmt::Target ||
                        stmt.kind == Stmt::Output || stmt.kind == Stmt::Loss ||
                        stmt.kind == Stmt::Optimizer;
     if (def.isBlock && networkOnly)
-      return error(stmt.loc, llvm::Twine("'") + names[stmt.kind] +
+      return error(stmt.loc, llvm::Twine("'") + keywordOf(stmt.kind) +
                                  "' belongs in a network, not in a block");
     if (!def.isBlock && stmt.kind == Stmt::Return)
       return error(stmt.loc, "'return' belongs in a block; a network "

@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "compiler/Dialect/DL/IR/FunctionNames.h"
 #include "compiler/Target/DescriptorLayout.h"
 #include "compiler/Target/ModelLibrary.h"
 
@@ -252,7 +253,7 @@ std::unique_ptr<llvm::Module> dlc::buildModelModule(mlir::ModuleOp lowered,
     mlir::emitError(lowered.getLoc(), "translation to LLVM IR failed");
     return nullptr;
   }
-  llvm::Function *inner = module->getFunction("forward");
+  llvm::Function *inner = module->getFunction(mlir::dl::kForwardFunc);
   if (!inner) {
     mlir::emitError(lowered.getLoc(), "the lowered module has no forward");
     return nullptr;
@@ -274,7 +275,7 @@ std::unique_ptr<llvm::Module> dlc::buildModelModule(mlir::ModuleOp lowered,
     return nullptr;
   }
   llvm::Function *trainStep = nullptr;
-  if (llvm::Function *innerTrain = module->getFunction("train_step")) {
+  if (llvm::Function *innerTrain = module->getFunction(mlir::dl::kTrainStepFunc)) {
     trainStep = writer.trainStep(innerTrain, spec);
     if (!trainStep) {
       mlir::emitError(lowered.getLoc(),

@@ -50,7 +50,7 @@ static void setInit(TensorSpec &spec, BlockArgument arg) {
 }
 
 FailureOr<ModelInterface> dlc::extractInterface(ModuleOp module) {
-  auto forward = module.lookupSymbol<func::FuncOp>("forward");
+  auto forward = module.lookupSymbol<func::FuncOp>(dl::kForwardFunc);
   if (!forward || forward.isExternal())
     return module.emitError("the module has no @forward to compile");
   ModelInterface model;
@@ -81,7 +81,7 @@ FailureOr<ModelInterface> dlc::extractInterface(ModuleOp module) {
   }
   auto opt =
       module->getAttrOfType<DictionaryAttr>(dl::DLDialect::kOptimizerAttr);
-  if (auto loss = module.lookupSymbol<func::FuncOp>("loss")) {
+  if (auto loss = module.lookupSymbol<func::FuncOp>(dl::kLossFunc)) {
     for (BlockArgument arg : loss.getArguments())
       if (auto name = loss.getArgAttrOfType<StringAttr>(
               arg.getArgNumber(), dl::DLDialect::kTargetAttr))

@@ -1,7 +1,7 @@
-"""PyTorch definitions of the model zoo: the reference every dlc model is
-checked against. torchvision's models where the zoo uses them; the others
-restate the networks of shared/bench/torch_anchor.py (same modules, same
-names), since that script runs its benchmark when imported."""
+"""PyTorch definitions of the model zoo (docs/zoo.md): the reference every
+dlc model is checked against. torchvision's models where the zoo uses them;
+the others are written here, with the module names the .net files
+reproduce."""
 import torch.nn as nn
 import torch.nn.functional as F
 

@@ -268,6 +268,11 @@ int main(int argc, char **argv) {
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
   CLI::App app{"dlc-run: inspect, run and time a model compiled by dlc"};
   app.require_subcommand(1);
+  dlrt_version_info v = dlrt_version();
+  app.set_version_flag("--version",
+                       fmt::format("dlc-run {} (libdlrt {}.{}.{}, model ABI {}.{})",
+                                   DLRT_VERSION_STRING, v.major, v.minor,
+                                   v.patch, v.abi_major, v.abi_minor));
 
   std::string model, weights, out = "out.npz";
   std::vector<std::string> inputs;
@@ -367,7 +372,12 @@ int main(int argc, char **argv) {
   evalCmd->add_option("--threads", threads,
                       "Threads splitting the batch (0: one per processor)");
 
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError &e) {
+    // --help and --version exit 0; a usage error 1, like every other error.
+    return app.exit(e) == 0 ? 0 : 1;
+  }
   try {
     if (*infoCmd)
       return info(model, json);

@@ -15,6 +15,7 @@
 #include "compiler/InitAll.h"
 #include "compiler/Pipelines/Pipelines.h"
 #include "compiler/Target/ModelLibrary.h"
+#include "runtime/include/dlrt/abi.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -265,6 +266,10 @@ int main(int argc, char **argv) {
   mlir::registerMLIRContextCLOptions();
   mlir::registerPassManagerCLOptions();
   cl::HideUnrelatedOptions(dlcCategory);
+  cl::SetVersionPrinter([](llvm::raw_ostream &os) {
+    os << "dlc " DLC_VERSION_STRING " (model ABI " << DLC_ABI_VERSION_MAJOR
+       << "." << DLC_ABI_VERSION_MINOR << ", LLVM " LLVM_VERSION_STRING ")\n";
+  });
   cl::ParseCommandLineOptions(
       argc, argv,
       "dlc: the dlc deep-learning compiler\n\n"

@@ -11,6 +11,8 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 
+#include "compiler/Dialect/DL/IR/FunctionNames.h"
+
 namespace dlc {
 
 #define GEN_PASS_DECL

@@ -72,7 +72,8 @@ def OutlineKernels : Pass<"dlc-outline-kernels", "mlir::ModuleOp"> {
     comes from (ResNet-18 ran 25 % slower outlined).
   }];
   let options = [
-    Option<"function", "function", "std::string", /*default=*/"\"train_step\"",
+    Option<"function", "function", "std::string",
+           /*default=*/"::mlir::dl::kTrainStepFunc.str()",
            "The function whose loop nests are outlined">,
     Option<"minKernels", "min-kernels", "unsigned", /*default=*/"64",
            "Outline only when the function has more loop nests than this">

@@ -11,6 +11,8 @@
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+#include "compiler/Dialect/DL/IR/FunctionNames.h"
+
 namespace mlir::dl {
 class GradientBuilder;
 } // namespace mlir::dl

@@ -280,10 +280,10 @@ struct GenerateTrainStep
   using GenerateTrainStepBase::GenerateTrainStepBase;
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    auto loss = module.lookupSymbol<func::FuncOp>("loss");
+    auto loss = module.lookupSymbol<func::FuncOp>(kLossFunc);
     if (!loss)
       return;
-    if (module.lookupSymbol("train_step")) {
+    if (module.lookupSymbol(kTrainStepFunc)) {
       module.emitError("the module already has a @train_step");
       return signalPassFailure();
     }
@@ -293,7 +293,7 @@ struct GenerateTrainStep
     if (hyper)
       opt.name = hyper.getAs<StringAttr>("name").str();
     auto train = cast<func::FuncOp>(loss->clone());
-    train.setSymName("train_step");
+    train.setSymName(kTrainStepFunc);
     train.setPublic();
     module.push_back(train);
     if (failed(TrainStepBuilder(train, opt, dropout).run()))

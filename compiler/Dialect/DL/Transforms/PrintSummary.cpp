@@ -66,7 +66,7 @@ int64_t numElements(Type type) {
 } // namespace
 
 LogicalResult mlir::dl::printSummary(ModuleOp module, raw_ostream &os) {
-  auto forward = module.lookupSymbol<func::FuncOp>("forward");
+  auto forward = module.lookupSymbol<func::FuncOp>(kForwardFunc);
   if (!forward || forward.isExternal())
     return module.emitError("dl-print-summary needs a @forward function");
 

@@ -1,0 +1,26 @@
+//===- FunctionNames.h - The functions of a dl module ------------*- C++ -*-===//
+//
+// The frontend writes @forward and @loss, dl-generate-train-step turns
+// @loss into @train_step, and the descriptor's entry points call the
+// lowered @forward and @train_step: every stage names them through these.
+// Light on purpose: the CPU code generation passes use it too.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DLC_DIALECT_DL_IR_FUNCTIONNAMES_H
+#define DLC_DIALECT_DL_IR_FUNCTIONNAMES_H
+
+#include "llvm/ADT/StringRef.h"
+
+namespace mlir::dl {
+
+/// Inference: inputs and parameters to outputs.
+inline constexpr llvm::StringLiteral kForwardFunc = "forward";
+/// Training mode (private): inputs, targets and parameters to the loss.
+inline constexpr llvm::StringLiteral kLossFunc = "loss";
+/// One optimizer step, generated from @loss.
+inline constexpr llvm::StringLiteral kTrainStepFunc = "train_step";
+
+} // namespace mlir::dl
+
+#endif // DLC_DIALECT_DL_IR_FUNCTIONNAMES_H
