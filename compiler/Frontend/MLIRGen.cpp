@@ -330,7 +330,8 @@ LogicalResult Generator::buildFunction(const Definition &network,
   Location loc = file.loc(network.loc);
   builder.setInsertionPointToEnd(module.getBody());
   function = builder.create<func::FuncOp>(
-      loc, training ? dl::kLossFunc : dl::kForwardFunc, builder.getFunctionType({}, {}));
+      loc, training ? dl::kLossFunc : dl::kForwardFunc,
+      builder.getFunctionType({}, {}));
   Block *entry = function.addEntryBlock();
   builder.setInsertionPointToStart(entry);
   argAttrs.clear();

@@ -114,8 +114,9 @@ private:
 
   static bool isKeyword(llvm::StringRef word) {
     return llvm::is_contained(kOtherKeywords, word) ||
-           llvm::any_of(kStmtKeywords,
-                        [&](const StmtKeyword &k) { return k.spelling == word; });
+           llvm::any_of(kStmtKeywords, [&](const StmtKeyword &k) {
+             return k.spelling == word;
+           });
   }
 
   /// network ::= 'network' ident '{' stmt* '}'
@@ -216,8 +217,10 @@ private:
   LogicalResult parseStmt(Stmt &stmt) {
     const Token &head = cur();
     if (head.is(Tok::Ident) && !peekNext().is(Tok::Equal)) {
-      const StmtKeyword *keyword = llvm::find_if(
-          kStmtKeywords, [&](const StmtKeyword &k) { return k.spelling == head.text; });
+      const StmtKeyword *keyword =
+          llvm::find_if(kStmtKeywords, [&](const StmtKeyword &k) {
+            return k.spelling == head.text;
+          });
       if (keyword == std::end(kStmtKeywords)) {
         auto diag = file.error(head.loc(), "unknown keyword '" + head.text +
                                                "' at the start of a statement");
@@ -225,9 +228,10 @@ private:
         for (const StmtKeyword &k : kStmtKeywords)
           words.push_back(k.spelling);
         if (!noteClosest(diag, head.text, words))
-          diag.attachNote() << "a statement is 'NAME = EXPR' or starts with "
-                            << llvm::join(llvm::ArrayRef(words).drop_back(), ", ")
-                            << " or " << words.back();
+          diag.attachNote()
+              << "a statement is 'NAME = EXPR' or starts with "
+              << llvm::join(llvm::ArrayRef(words).drop_back(), ", ") << " or "
+              << words.back();
         return llvm::failure();
       }
       stmt.kind = keyword->kind;

@@ -1,8 +1,10 @@
 //===- Pipelines.cpp - The one place that lists every pass in order -------===//
 //
-//   dl ──(DLToLinalg)──► linalg on tensors ──(Codegen/CPU + upstream)──► LLVM dialect
+//   dl ──(DLToLinalg)──► linalg on tensors ──(Codegen/CPU + upstream)──► LLVM
+//   dialect
 //
-//   @forward and, for networks with a loss, @train_step (dl-generate-train-step)
+//   @forward and, for networks with a loss, @train_step
+//   (dl-generate-train-step)
 //
 // dlc and dlc-opt (--dlc-cpu-pipeline='...') run exactly these lists, with
 // the same options.
@@ -135,13 +137,12 @@ static void registerPipeline(
 }
 
 void dlc::registerDLCPipelines() {
-  registerPipeline("dlc-to-linalg-pipeline",
-                   "dl to linalg on tensors (target-independent)",
-                   [](OpPassManager &pm, const PipelineOptions &options,
-                      std::string &) {
-                     buildDLToLinalgPipeline(pm, options);
-                     return success();
-                   });
+  registerPipeline(
+      "dlc-to-linalg-pipeline", "dl to linalg on tensors (target-independent)",
+      [](OpPassManager &pm, const PipelineOptions &options, std::string &) {
+        buildDLToLinalgPipeline(pm, options);
+        return success();
+      });
   registerPipeline("dlc-linalg-to-cpu-pipeline",
                    "linalg on tensors to the LLVM dialect (CPU)",
                    buildLinalgToCPUPipeline);

@@ -16,10 +16,11 @@ namespace dlc {
 /// What dlc's flags choose; the registered pipelines take the same options
 /// (`dlc-opt --dlc-cpu-pipeline='training=false cpu=x86-64-v3'`).
 struct PipelineOptions : mlir::PassPipelineOptions<PipelineOptions> {
-  Option<bool> training{*this, "training",
-                        llvm::cl::desc("Generate @train_step from @loss (false: "
-                                       "drop @loss; dlc --inference-only)"),
-                        llvm::cl::init(true)};
+  Option<bool> training{
+      *this, "training",
+      llvm::cl::desc("Generate @train_step from @loss (false: "
+                     "drop @loss; dlc --inference-only)"),
+      llvm::cl::init(true)};
   Option<bool> dropout{*this, "dropout",
                        llvm::cl::desc("Training dropout draws masks (false: "
                                       "the identity; dlc "

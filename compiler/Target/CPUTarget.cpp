@@ -17,7 +17,8 @@ llvm::FailureOr<dlc::CPUTarget> dlc::resolveCPU(llvm::StringRef cpu,
   llvm::InitializeNativeTargetAsmPrinter();
   CPUTarget t;
   t.triple = llvm::sys::getDefaultTargetTriple();
-  const llvm::Target *target = llvm::TargetRegistry::lookupTarget(t.triple, error);
+  const llvm::Target *target =
+      llvm::TargetRegistry::lookupTarget(t.triple, error);
   if (!target)
     return llvm::failure();
   t.cpu = cpu.empty() ? llvm::sys::getHostCPUName().str() : cpu.str();

@@ -25,11 +25,21 @@ llvm::StructType *abi::structType(llvm::LLVMContext &ctx,
   std::vector<llvm::Type *> types;
   for (const Field &f : fields) {
     switch (f.type) {
-    case Scalar::I32: types.push_back(llvm::Type::getInt32Ty(ctx)); break;
-    case Scalar::I64: types.push_back(llvm::Type::getInt64Ty(ctx)); break;
-    case Scalar::F32: types.push_back(llvm::Type::getFloatTy(ctx)); break;
-    case Scalar::F64: types.push_back(llvm::Type::getDoubleTy(ctx)); break;
-    case Scalar::Ptr: types.push_back(llvm::PointerType::get(ctx, 0)); break;
+    case Scalar::I32:
+      types.push_back(llvm::Type::getInt32Ty(ctx));
+      break;
+    case Scalar::I64:
+      types.push_back(llvm::Type::getInt64Ty(ctx));
+      break;
+    case Scalar::F32:
+      types.push_back(llvm::Type::getFloatTy(ctx));
+      break;
+    case Scalar::F64:
+      types.push_back(llvm::Type::getDoubleTy(ctx));
+      break;
+    case Scalar::Ptr:
+      types.push_back(llvm::PointerType::get(ctx, 0));
+      break;
     }
   }
   return llvm::StructType::create(ctx, types, name);
@@ -275,7 +285,8 @@ std::unique_ptr<llvm::Module> dlc::buildModelModule(mlir::ModuleOp lowered,
     return nullptr;
   }
   llvm::Function *trainStep = nullptr;
-  if (llvm::Function *innerTrain = module->getFunction(mlir::dl::kTrainStepFunc)) {
+  if (llvm::Function *innerTrain =
+          module->getFunction(mlir::dl::kTrainStepFunc)) {
     trainStep = writer.trainStep(innerTrain, spec);
     if (!trainStep) {
       mlir::emitError(lowered.getLoc(),

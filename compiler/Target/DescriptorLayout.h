@@ -69,12 +69,14 @@ inline constexpr Field kTrainArgs[] = {
 };
 
 /// dlc_model_v2's fields; the descriptor writer fills them in this order.
+// clang-format off
 enum ModelField {
   kAbiMajor, kAbiMinor, kName, kTarget, kNumInputs, kNumTargets, kNumOutputs,
   kNumParams, kInputs, kTargets, kOutputs, kParams, kOptimizer,
   kNumHyperParameters, kHyperParameters, kNumState, kState, kMetric,
   kWorkspaceSize, kForward, kTrainStep, kPtx, kNumModelFields
 };
+// clang-format on
 
 inline constexpr Field kModel[] = {
     DLC_ABI_FIELD(dlc_model_v2, abi_major, I32),

@@ -20,7 +20,8 @@ createTargetMachine(const TargetOptions &options, std::string &error) {
   llvm::FailureOr<CPUTarget> cpu = resolveCPU(options.cpu, error);
   if (failed(cpu))
     return nullptr;
-  const llvm::Target *target = llvm::TargetRegistry::lookupTarget(cpu->triple, error);
+  const llvm::Target *target =
+      llvm::TargetRegistry::lookupTarget(cpu->triple, error);
   if (!target)
     return nullptr;
   llvm::TargetOptions targetOptions;

@@ -6,8 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "compiler/Dialect/DL/IR/DLOps.h"
 #include "compiler/Frontend/Builtins.h"
+#include "compiler/Dialect/DL/IR/DLOps.h"
 #include "compiler/Frontend/MLIRGen.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -22,8 +22,8 @@ namespace {
 
 /// A network that calls `op` once, with the example call of its table entry.
 std::string networkCalling(const BuiltinSpec &op) {
-  std::string call = op.example.empty() ? (op.name + "(x)").str()
-                                        : op.example.str();
+  std::string call =
+      op.example.empty() ? (op.name + "(x)").str() : op.example.str();
   if (op.role == BuiltinSpec::Loss) {
     bool classes = op.name == "cross_entropy";
     return "network t {\n  input x: f32[N, 4, 8, 8]\n  target t: " +
@@ -32,7 +32,8 @@ std::string networkCalling(const BuiltinSpec &op) {
   }
   if (op.variadic)
     return "network t {\n  input a: f32[N, 4, 8, 8]\n  input b: f32[N, 4, 8, 8]"
-           "\n  output y = " + call + "\n}\n";
+           "\n  output y = " +
+           call + "\n}\n";
   std::string shape = op.name == "dense" ? "f32[N, 16]" : "f32[N, 4, 8, 8]";
   return "network t {\n  input x: " + shape + "\n  output y = " + call +
          "\n}\n";

@@ -1,4 +1,5 @@
-//===- DescriptorLayoutTest.cpp - LLVM's layout of the descriptor = abi.h's ===//
+//===- DescriptorLayoutTest.cpp - LLVM's layout of the descriptor = abi.h's
+//===//
 //
 // The compiler writes the descriptor through LLVM struct types built from
 // DescriptorLayout.h's field lists (which static_asserts tie to abi.h);
@@ -28,7 +29,8 @@ namespace {
 llvm::DataLayout hostLayout() {
   llvm::InitializeNativeTarget();
   std::string error, triple = llvm::sys::getDefaultTargetTriple();
-  const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
+  const llvm::Target *target =
+      llvm::TargetRegistry::lookupTarget(triple, error);
   EXPECT_NE(target, nullptr) << error;
   std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
       triple, "", "", llvm::TargetOptions(), std::nullopt));
@@ -61,7 +63,8 @@ TEST(DescriptorLayout, CoverageCheckRefusesIncompleteLists) {
   EXPECT_TRUE(coversStruct(kTrainArgs, 3, sizeof(dlc_train_args)));
   Field missing[] = {kTrainArgs[0], kTrainArgs[2]};
   EXPECT_FALSE(coversStruct(missing, 2, sizeof(dlc_train_args)));
-  Field retyped[] = {kTrainArgs[0], kTrainArgs[1],
+  Field retyped[] = {kTrainArgs[0],
+                     kTrainArgs[1],
                      {Scalar::I32, kTrainArgs[2].offset, kTrainArgs[2].size}};
   EXPECT_FALSE(coversStruct(retyped, 3, sizeof(dlc_train_args)));
 }

@@ -269,10 +269,10 @@ int main(int argc, char **argv) {
   CLI::App app{"dlc-run: inspect, run and time a model compiled by dlc"};
   app.require_subcommand(1);
   dlrt_version_info v = dlrt_version();
-  app.set_version_flag("--version",
-                       fmt::format("dlc-run {} (libdlrt {}.{}.{}, model ABI {}.{})",
-                                   DLRT_VERSION_STRING, v.major, v.minor,
-                                   v.patch, v.abi_major, v.abi_minor));
+  app.set_version_flag(
+      "--version", fmt::format("dlc-run {} (libdlrt {}.{}.{}, model ABI {}.{})",
+                               DLRT_VERSION_STRING, v.major, v.minor, v.patch,
+                               v.abi_major, v.abi_minor));
 
   std::string model, weights, out = "out.npz";
   std::vector<std::string> inputs;

@@ -67,8 +67,7 @@ vector::TransferWriteOp hoistablePartner(scf::ForOp loop,
   return write;
 }
 
-struct HoistAccumulators
-    : dlc::impl::HoistAccumulatorsBase<HoistAccumulators> {
+struct HoistAccumulators : dlc::impl::HoistAccumulatorsBase<HoistAccumulators> {
   void runOnOperation() override {
     IRRewriter rewriter(&getContext());
     bool changed = true;

@@ -33,8 +33,8 @@ static Value blockRegisters(RewriterBase &b, linalg::GenericOp op,
                         b.getIndexAttr(1), b.getIndexAttr(tile.pixels)});
   options.setInterchange({0, 1, 3, 2}); // loops n, f, p, k
   b.setInsertionPoint(op);
-  FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
-      b, cast<TilingInterface>(op.getOperation()), options);
+  FailureOr<scf::SCFTilingResult> tiled =
+      scf::tileUsingSCF(b, cast<TilingInterface>(op.getOperation()), options);
   if (failed(tiled))
     return op.getResult(0);
   b.replaceOp(op, tiled->replacements);
@@ -45,8 +45,8 @@ static Value blockRegisters(RewriterBase &b, linalg::GenericOp op,
 }
 
 /// out[n, f, p] += w[f, k] * col[n, k, p], loops (n, f, k, p).
-static linalg::GenericOp contract(OpBuilder &b, Location loc, Value w, Value col,
-                                  Value acc) {
+static linalg::GenericOp contract(OpBuilder &b, Location loc, Value w,
+                                  Value col, Value acc) {
   MLIRContext *ctx = b.getContext();
   auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
   SmallVector<AffineMap> maps = {AffineMap::get(4, 0, {d(1), d(2)}, ctx),
@@ -81,9 +81,8 @@ static Value insertPixels(OpBuilder &b, Location loc, Value part, Value into,
   SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0), b.getIndexAttr(0),
                                        b.getIndexAttr(from)};
   SmallVector<OpFoldResult> strides(3, b.getIndexAttr(1));
-  return b.create<tensor::InsertSliceOp>(loc, part, into, offsets,
-                                         tensor::getMixedSizes(b, loc, part),
-                                         strides);
+  return b.create<tensor::InsertSliceOp>(
+      loc, part, into, offsets, tensor::getMixedSizes(b, loc, part), strides);
 }
 
 FailureOr<Value> dlc::convolveByIm2Col(RewriterBase &b,
@@ -145,14 +144,15 @@ FailureOr<Value> dlc::convolveByIm2Col(RewriterBase &b,
   if (blocked == p || blocked == 0) {
     out = blockRegisters(b, contract(b, loc, w2, col, acc), f, p, lanes);
   } else {
-    Value main = blockRegisters(
-        b,
-        contract(b, loc, w2, pixelSlice(b, loc, col, 0, blocked),
-                 pixelSlice(b, loc, acc, 0, blocked)),
-        f, blocked, lanes);
-    Value rest = contract(b, loc, w2, pixelSlice(b, loc, col, blocked, p - blocked),
-                          pixelSlice(b, loc, acc, blocked, p - blocked))
-                     .getResult(0);
+    Value main =
+        blockRegisters(b,
+                       contract(b, loc, w2, pixelSlice(b, loc, col, 0, blocked),
+                                pixelSlice(b, loc, acc, 0, blocked)),
+                       f, blocked, lanes);
+    Value rest =
+        contract(b, loc, w2, pixelSlice(b, loc, col, blocked, p - blocked),
+                 pixelSlice(b, loc, acc, blocked, p - blocked))
+            .getResult(0);
     out = insertPixels(b, loc, main, acc, 0);
     out = insertPixels(b, loc, rest, out, blocked);
   }

@@ -66,9 +66,9 @@ void outline(Operation *op, func::FuncOp parent, unsigned index, OpBuilder &b) {
     types.push_back(v.getType());
 
   b.setInsertionPoint(parent);
-  auto kernel = b.create<func::FuncOp>(op->getLoc(),
-                                       kernelName(op, parent, index),
-                                       b.getFunctionType(types, {}));
+  auto kernel =
+      b.create<func::FuncOp>(op->getLoc(), kernelName(op, parent, index),
+                             b.getFunctionType(types, {}));
   kernel.setPrivate();
   kernel->setAttr("passthrough", b.getArrayAttr({b.getStringAttr("noinline")}));
   Block *body = kernel.addEntryBlock();

@@ -49,7 +49,8 @@ LogicalResult blockDirectConvolution(RewriterBase &b,
   scf::SCFTilingOptions options;
   options.setTileSizes({b.getIndexAttr(1), b.getIndexAttr(tile.channels),
                         b.getIndexAttr(1), b.getIndexAttr(tile.pixels),
-                        b.getIndexAttr(1), b.getIndexAttr(1), b.getIndexAttr(1)});
+                        b.getIndexAttr(1), b.getIndexAttr(1),
+                        b.getIndexAttr(1)});
   FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
       b, cast<TilingInterface>(generic->getOperation()), options);
   if (failed(tiled))
@@ -63,7 +64,8 @@ LogicalResult blockDirectConvolution(RewriterBase &b,
   for (Operation *tile : tiled->tiledOps) {
     Block *body = tile->getBlock();
     b.setInsertionPoint(tile);
-    if (failed(linalg::dropUnitDims(b, cast<linalg::GenericOp>(tile), dropUnits)))
+    if (failed(
+            linalg::dropUnitDims(b, cast<linalg::GenericOp>(tile), dropUnits)))
       continue;
     for (linalg::GenericOp step :
          llvm::make_early_inc_range(body->getOps<linalg::GenericOp>()))
@@ -102,7 +104,8 @@ struct WindowLoopOrder : dlc::impl::WindowLoopOrderBase<WindowLoopOrder> {
           linalg::generalizeNamedOp(rewriter, op);
       if (failed(generic))
         return signalPassFailure();
-      // (parallel..., oh, ow, reductions...) -> (parallel..., reductions..., oh, ow)
+      // (parallel..., oh, ow, reductions...) -> (parallel..., reductions...,
+      // oh, ow)
       SmallVector<unsigned> parallel, reduction;
       for (auto [i, type] : llvm::enumerate(generic->getIteratorTypesArray()))
         (type == utils::IteratorType::parallel ? parallel : reduction)

@@ -150,7 +150,8 @@ static LogicalResult binaryGradients(Operation *op, GradientBuilder &g) {
   bool negate = isa<SubOp>(op);
   if (lhs == rhs) { // x + x is 2 dy; x - x has no gradient
     if (g.needs(lhs))
-      g.set(lhs, negate ? product(dy, g.scalar(0.0f)) : g.create<AddOp>(dy, dy));
+      g.set(lhs,
+            negate ? product(dy, g.scalar(0.0f)) : g.create<AddOp>(dy, dy));
     return success();
   }
   if (g.needs(lhs))
@@ -189,10 +190,10 @@ LogicalResult AvgPool2DOp::emitGradients(GradientBuilder &g) {
 /// The mean over the whole plane: an average pool whose window is the plane.
 LogicalResult GlobalAvgPoolOp::emitGradients(GradientBuilder &g) {
   ArrayRef<int64_t> shape = getInput().getType().getShape();
-  g.set(getInput(), g.create<AvgPool2DGradOp>(
-                        g.grad(), getInput(),
-                        ArrayRef<int64_t>{shape[2], shape[3]},
-                        ArrayRef<int64_t>{1, 1}, ArrayRef<int64_t>{0, 0}));
+  g.set(getInput(),
+        g.create<AvgPool2DGradOp>(
+            g.grad(), getInput(), ArrayRef<int64_t>{shape[2], shape[3]},
+            ArrayRef<int64_t>{1, 1}, ArrayRef<int64_t>{0, 0}));
   return success();
 }
 
@@ -257,7 +258,9 @@ LogicalResult DiceOp::emitGradients(GradientBuilder &g) {
 // Batch statistics reach the loss only through batchnorm's rule, which
 // differentiates through them; running statistics and dropout masks are
 // not functions of the parameters.
-LogicalResult BatchStatsOp::emitGradients(GradientBuilder &) { return success(); }
+LogicalResult BatchStatsOp::emitGradients(GradientBuilder &) {
+  return success();
+}
 LogicalResult RunningStatsOp::emitGradients(GradientBuilder &) {
   return success();
 }

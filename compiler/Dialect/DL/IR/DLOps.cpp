@@ -17,8 +17,8 @@ using namespace mlir;
 using namespace mlir::dl;
 using namespace mlir::dl::shapes;
 
-#include "compiler/Dialect/DL/IR/DLOpsDialect.cpp.inc"
 #include "compiler/Dialect/DL/IR/DLInterfaces.cpp.inc"
+#include "compiler/Dialect/DL/IR/DLOpsDialect.cpp.inc"
 
 void DLDialect::initialize() {
   addOperations<
@@ -171,8 +171,10 @@ shapes::convResult(const ShapeChecker &check, Value input, Value weight,
                       dilation);
 }
 
-LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                         Adaptor op, SmallVectorImpl<Type> &types) {
+LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
+                                         Adaptor op,
+                                         SmallVectorImpl<Type> &types) {
   ShapeChecker check{loc};
   FailureOr<RankedTensorType> out =
       convResult(check, op.getInput(), op.getWeight(), op.getStride(),
@@ -238,8 +240,8 @@ LogicalResult BatchNormOp::inferReturnTypes(MLIRContext *,
   if (in.getRank() < 2)
     return check.fail("expects an input [N, C, ...] of rank >= 2, got " +
                       Twine(in.getRank()));
-  for (Value stat : {op.getWeight(), op.getBias(), op.getRunningMean(),
-                     op.getRunningVar()})
+  for (Value stat :
+       {op.getWeight(), op.getBias(), op.getRunningMean(), op.getRunningVar()})
     if (failed(check.perChannel(stat, in.getDimSize(1), "per-channel tensors")))
       return failure();
   types.push_back(in);
@@ -334,7 +336,8 @@ FailureOr<RankedTensorType> shapes::poolResult(const ShapeChecker &check,
 }
 
 static LogicalResult inferPool(std::optional<Location> loc, Value input,
-                               ArrayRef<int64_t> kernel, ArrayRef<int64_t> stride,
+                               ArrayRef<int64_t> kernel,
+                               ArrayRef<int64_t> stride,
                                ArrayRef<int64_t> padding,
                                SmallVectorImpl<Type> &types) {
   FailureOr<RankedTensorType> out =
@@ -440,8 +443,9 @@ LogicalResult shapes::checkCrossEntropy(std::optional<Location> loc,
               labels.drop_front() == logits.drop_front(2);
   if (!fits)
     return emitOptionalError(
-        loc, "expects logits [N, K] with targets [N], or logits [N, K, H, W] "
-             "with targets [N, H, W]; got ",
+        loc,
+        "expects logits [N, K] with targets [N], or logits [N, K, H, W] "
+        "with targets [N, H, W]; got ",
         input.getType(), " and ", target.getType());
   return success();
 }
@@ -466,9 +470,9 @@ LogicalResult CrossEntropyOp::inferReturnTypes(MLIRContext *ctx,
   return success();
 }
 
-static LogicalResult inferPairLoss(MLIRContext *ctx, std::optional<Location> loc,
-                                   Value input, Value target,
-                                   SmallVectorImpl<Type> &types) {
+static LogicalResult inferPairLoss(MLIRContext *ctx,
+                                   std::optional<Location> loc, Value input,
+                                   Value target, SmallVectorImpl<Type> &types) {
   if (failed(checkPairLoss(loc, input, target)))
     return failure();
   types.push_back(scalarF32(ctx));

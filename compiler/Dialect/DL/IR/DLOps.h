@@ -17,8 +17,8 @@ namespace mlir::dl {
 class GradientBuilder;
 } // namespace mlir::dl
 
-#include "compiler/Dialect/DL/IR/DLOpsDialect.h.inc"
 #include "compiler/Dialect/DL/IR/DLInterfaces.h.inc"
+#include "compiler/Dialect/DL/IR/DLOpsDialect.h.inc"
 
 #define GET_OP_CLASSES
 #include "compiler/Dialect/DL/IR/DLOps.h.inc"

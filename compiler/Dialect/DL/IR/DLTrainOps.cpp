@@ -25,8 +25,8 @@ static LogicalResult expectType(Operation *op, StringRef what, Type actual,
     return failure();
   if (actual == *expected)
     return success();
-  return op->emitOpError() << what << " has type " << actual << ", but "
-                           << rule << " gives " << *expected;
+  return op->emitOpError() << what << " has type " << actual << ", but " << rule
+                           << " gives " << *expected;
 }
 
 /// A number as the .net language writes it: 0.9, 1e-08, inf.
@@ -105,8 +105,8 @@ LogicalResult ChannelSumOp::inferReturnTypes(MLIRContext *,
 LogicalResult SoftmaxGradOp::verify() {
   int64_t rank = getGrad().getType().getRank();
   if (getAxis() < 1 || getAxis() >= rank)
-    return emitOpError("axis ") << getAxis() << " is out of range [1, " << rank
-                                << ")";
+    return emitOpError("axis ")
+           << getAxis() << " is out of range [1, " << rank << ")";
   return success();
 }
 
@@ -151,8 +151,8 @@ LogicalResult SliceOp::verify() {
   if ((int64_t)out.size() != rank)
     return emitOpError("result must have the input's rank ") << rank;
   if (axis < 1 || axis >= rank)
-    return emitOpError("axis ") << axis << " is out of range [1, " << rank
-                                << ")";
+    return emitOpError("axis ")
+           << axis << " is out of range [1, " << rank << ")";
   for (int64_t d = 0; d < rank; ++d)
     if (d != axis && in[d] != out[d])
       return emitOpError("result differs from the input in dimension ")
@@ -173,8 +173,9 @@ LogicalResult SliceOp::verify() {
 static FailureOr<int64_t> channelsOf(std::optional<Location> loc, Value in) {
   ArrayRef<int64_t> shape = shapeOf(in);
   if (shape.size() < 2)
-    return emitOptionalError(loc, "expects an input [N, C, ...] of rank >= 2, "
-                                  "got rank ",
+    return emitOptionalError(loc,
+                             "expects an input [N, C, ...] of rank >= 2, "
+                             "got rank ",
                              shape.size());
   return shape[1];
 }
@@ -195,15 +196,16 @@ LogicalResult RunningStatsOp::inferReturnTypes(MLIRContext *,
                                                Adaptor op,
                                                SmallVectorImpl<Type> &types) {
   FailureOr<int64_t> c = channelsOf(loc, op.getInput());
-  if (failed(c) || failed(ShapeChecker{loc}.perChannel(
-                       op.getRunningMean(), *c, "running statistics")))
+  if (failed(c) || failed(ShapeChecker{loc}.perChannel(op.getRunningMean(), *c,
+                                                       "running statistics")))
     return failure();
   types.assign(2, op.getRunningMean().getType());
   return success();
 }
 
 LogicalResult RunningStatsOp::verify() {
-  return inRange(*this, "momentum", getMomentum().convertToDouble(), 0, 1, true);
+  return inRange(*this, "momentum", getMomentum().convertToDouble(), 0, 1,
+                 true);
 }
 
 LogicalResult BatchNormGradOp::inferReturnTypes(MLIRContext *,
@@ -211,8 +213,8 @@ LogicalResult BatchNormGradOp::inferReturnTypes(MLIRContext *,
                                                 Adaptor op,
                                                 SmallVectorImpl<Type> &types) {
   FailureOr<int64_t> c = channelsOf(loc, op.getInput());
-  if (failed(c) || failed(ShapeChecker{loc}.perChannel(
-                       op.getWeight(), *c, "per-channel tensors")))
+  if (failed(c) || failed(ShapeChecker{loc}.perChannel(op.getWeight(), *c,
+                                                       "per-channel tensors")))
     return failure();
   types.push_back(op.getGrad().getType());
   types.append(2, op.getWeight().getType());
@@ -233,9 +235,9 @@ LogicalResult DropoutMaskOp::verify() {
 // Backward of losses: operands as the forward loss takes them
 //===----------------------------------------------------------------------===//
 
-LogicalResult CrossEntropyGradOp::inferReturnTypes(
-    MLIRContext *, std::optional<Location> loc, Adaptor op,
-    SmallVectorImpl<Type> &types) {
+LogicalResult
+CrossEntropyGradOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                     Adaptor op, SmallVectorImpl<Type> &types) {
   if (failed(checkCrossEntropy(loc, op.getInput(), op.getTarget())))
     return failure();
   types.push_back(op.getInput().getType());
@@ -268,8 +270,9 @@ LogicalResult SgdUpdateOp::inferReturnTypes(MLIRContext *,
   Type param = op.getParam().getType();
   for (Value v : {op.getGrad(), op.getMomentumBuffer()})
     if (v && v.getType() != param)
-      return emitOptionalError(loc, "gradient and momentum buffer must have "
-                                    "the parameter's type ",
+      return emitOptionalError(loc,
+                               "gradient and momentum buffer must have "
+                               "the parameter's type ",
                                param, ", got ", v.getType());
   types.assign(op.getMomentumBuffer() ? 2 : 1, param);
   return success();
@@ -290,8 +293,10 @@ LogicalResult SgdUpdateOp::verify() {
 }
 
 LogicalResult AdamUpdateOp::verify() {
-  if (failed(inRange(*this, "beta1", getBeta1().convertToDouble(), 0, 1, false)) ||
-      failed(inRange(*this, "beta2", getBeta2().convertToDouble(), 0, 1, false)) ||
+  if (failed(
+          inRange(*this, "beta1", getBeta1().convertToDouble(), 0, 1, false)) ||
+      failed(
+          inRange(*this, "beta2", getBeta2().convertToDouble(), 0, 1, false)) ||
       failed(inRange(*this, "eps", getEps().convertToDouble(), 0, INFINITY,
                      false)) ||
       failed(inRange(*this, "weight_decay", getWeightDecay().convertToDouble(),

@@ -1,4 +1,5 @@
-//===- FunctionNames.h - The functions of a dl module ------------*- C++ -*-===//
+//===- FunctionNames.h - The functions of a dl module ------------*- C++
+//-*-===//
 //
 // The frontend writes @forward and @loss, dl-generate-train-step turns
 // @loss into @train_step, and the descriptor's entry points call the

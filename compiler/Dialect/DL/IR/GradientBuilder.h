@@ -1,4 +1,5 @@
-//===- GradientBuilder.h - What an op's backward rule works with -*- C++ -*-===//
+//===- GradientBuilder.h - What an op's backward rule works with -*- C++
+//-*-===//
 //
 // The argument of GradientOpInterface::emitGradients: the gradients of the
 // op's results, which operands want a gradient, and where the rule records

@@ -74,10 +74,11 @@ windowResult(const ShapeChecker &check, Value in, int64_t channels,
              ArrayRef<int64_t> pad, ArrayRef<int64_t> dilation);
 
 /// The result of convolving `input` with `weight` (conv2d's rule).
-FailureOr<RankedTensorType>
-convResult(const ShapeChecker &check, Value input, Value weight,
-           ArrayRef<int64_t> stride, ArrayRef<int64_t> padding,
-           ArrayRef<int64_t> dilation, int64_t groups);
+FailureOr<RankedTensorType> convResult(const ShapeChecker &check, Value input,
+                                       Value weight, ArrayRef<int64_t> stride,
+                                       ArrayRef<int64_t> padding,
+                                       ArrayRef<int64_t> dilation,
+                                       int64_t groups);
 
 /// The result of max or average pooling `input`.
 FailureOr<RankedTensorType> poolResult(const ShapeChecker &check, Value input,
