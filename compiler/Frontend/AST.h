@@ -75,6 +75,14 @@ inline constexpr StmtKeyword kStmtKeywords[] = {
     {Stmt::Output, "output"},       {Stmt::Loss, "loss"},
     {Stmt::Optimizer, "optimizer"}, {Stmt::Return, "return"}};
 
+/// The statement keyword spelled `word`, or null.
+inline const StmtKeyword *findStmtKeyword(llvm::StringRef word) {
+  for (const StmtKeyword &k : kStmtKeywords)
+    if (k.spelling == word)
+      return &k;
+  return nullptr;
+}
+
 /// The keyword of `kind` ("" for Let).
 inline llvm::StringRef keywordOf(Stmt::Kind kind) {
   for (const StmtKeyword &k : kStmtKeywords)

@@ -113,10 +113,7 @@ private:
   }
 
   static bool isKeyword(llvm::StringRef word) {
-    return llvm::is_contained(kOtherKeywords, word) ||
-           llvm::any_of(kStmtKeywords, [&](const StmtKeyword &k) {
-             return k.spelling == word;
-           });
+    return llvm::is_contained(kOtherKeywords, word) || findStmtKeyword(word);
   }
 
   /// network ::= 'network' ident '{' stmt* '}'
@@ -217,11 +214,8 @@ private:
   LogicalResult parseStmt(Stmt &stmt) {
     const Token &head = cur();
     if (head.is(Tok::Ident) && !peekNext().is(Tok::Equal)) {
-      const StmtKeyword *keyword =
-          llvm::find_if(kStmtKeywords, [&](const StmtKeyword &k) {
-            return k.spelling == head.text;
-          });
-      if (keyword == std::end(kStmtKeywords)) {
+      const StmtKeyword *keyword = findStmtKeyword(head.text);
+      if (!keyword) {
         auto diag = file.error(head.loc(), "unknown keyword '" + head.text +
                                                "' at the start of a statement");
         std::vector<llvm::StringRef> words;

@@ -1,10 +1,10 @@
 //===- Pipelines.cpp - The one place that lists every pass in order -------===//
 //
-//   dl ──(DLToLinalg)──► linalg on tensors ──(Codegen/CPU + upstream)──► LLVM
-//   dialect
+//   dl ──(DLToLinalg)──► linalg on tensors ──(Codegen/CPU + upstream)──►
+//   LLVM dialect
 //
 //   @forward and, for networks with a loss, @train_step
-//   (dl-generate-train-step)
+//   (from dl-generate-train-step)
 //
 // dlc and dlc-opt (--dlc-cpu-pipeline='...') run exactly these lists, with
 // the same options.

@@ -19,29 +19,23 @@
 using namespace dlc;
 using llvm::Constant;
 
+static llvm::Type *llvmType(abi::Scalar scalar, llvm::LLVMContext &ctx) {
+  switch (scalar) {
+  case abi::Scalar::I32: return llvm::Type::getInt32Ty(ctx);
+  case abi::Scalar::I64: return llvm::Type::getInt64Ty(ctx);
+  case abi::Scalar::F32: return llvm::Type::getFloatTy(ctx);
+  case abi::Scalar::F64: return llvm::Type::getDoubleTy(ctx);
+  case abi::Scalar::Ptr: return llvm::PointerType::get(ctx, 0);
+  }
+  llvm_unreachable("every scalar of abi.h has an LLVM type");
+}
+
 llvm::StructType *abi::structType(llvm::LLVMContext &ctx,
                                   llvm::ArrayRef<Field> fields,
                                   llvm::StringRef name) {
   std::vector<llvm::Type *> types;
-  for (const Field &f : fields) {
-    switch (f.type) {
-    case Scalar::I32:
-      types.push_back(llvm::Type::getInt32Ty(ctx));
-      break;
-    case Scalar::I64:
-      types.push_back(llvm::Type::getInt64Ty(ctx));
-      break;
-    case Scalar::F32:
-      types.push_back(llvm::Type::getFloatTy(ctx));
-      break;
-    case Scalar::F64:
-      types.push_back(llvm::Type::getDoubleTy(ctx));
-      break;
-    case Scalar::Ptr:
-      types.push_back(llvm::PointerType::get(ctx, 0));
-      break;
-    }
-  }
+  for (const Field &f : fields)
+    types.push_back(llvmType(f.type, ctx));
   return llvm::StructType::create(ctx, types, name);
 }
 

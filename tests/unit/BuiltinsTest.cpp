@@ -6,12 +6,10 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "compiler/Frontend/Builtins.h"
-#include "compiler/Dialect/DL/IR/DLOps.h"
-#include "compiler/Frontend/MLIRGen.h"
+#include "CompileNet.h"
 
-#include "mlir/IR/BuiltinOps.h"
-#include "mlir/IR/MLIRContext.h"
+#include "compiler/Frontend/Builtins.h"
+
 #include "llvm/Support/MemoryBuffer.h"
 
 #include <gtest/gtest.h>
@@ -43,20 +41,10 @@ TEST(Builtins, EveryOpCompiles) {
   for (llvm::StringRef name : allOpNames()) {
     const BuiltinSpec &op = *lookupOp(name);
     std::string text = networkCalling(op);
-    mlir::MLIRContext ctx;
-    ctx.loadDialect<mlir::dl::DLDialect>();
-    llvm::SourceMgr mgr;
-    mgr.AddNewSourceBuffer(llvm::MemoryBuffer::getMemBufferCopy(text, "in.net"),
-                           llvm::SMLoc());
-    std::string errors;
-    mlir::ScopedDiagnosticHandler handler(&ctx, [&](mlir::Diagnostic &d) {
-      errors += d.str() + "\n";
-      return mlir::success();
-    });
-    SourceFile file(mgr, &ctx);
-    mlir::OwningOpRef<mlir::ModuleOp> module = compileNetFile(file, "");
-    EXPECT_TRUE(module && errors.empty()) << name.str() << ":\n"
-                                          << text << errors;
+    dlc_test::Outcome o = dlc_test::compile(text);
+    EXPECT_TRUE(o.compiled && o.errors == 0)
+        << name.str() << ":\n"
+        << text << o.firstError;
   }
 }
 

@@ -1,5 +1,4 @@
-//===- DescriptorLayoutTest.cpp - LLVM's layout of the descriptor = abi.h's
-//===//
+//===- DescriptorLayoutTest.cpp - LLVM lays the descriptor out as abi.h --===//
 //
 // The compiler writes the descriptor through LLVM struct types built from
 // DescriptorLayout.h's field lists (which static_asserts tie to abi.h);

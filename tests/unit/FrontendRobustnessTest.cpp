@@ -7,10 +7,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "compiler/Dialect/DL/IR/DLOps.h"
-#include "compiler/Frontend/MLIRGen.h"
+#include "CompileNet.h"
 
-#include "mlir/IR/MLIRContext.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -21,33 +19,9 @@
 #include <random>
 
 using namespace dlc;
+using namespace dlc_test;
 
 namespace {
-
-struct Outcome {
-  bool compiled = false;
-  int errors = 0;
-  std::string firstError;
-};
-
-Outcome compile(llvm::StringRef text, llvm::StringRef name = "") {
-  mlir::MLIRContext ctx;
-  ctx.loadDialect<mlir::dl::DLDialect>();
-  llvm::SourceMgr mgr;
-  mgr.AddNewSourceBuffer(llvm::MemoryBuffer::getMemBufferCopy(text, "in.net"),
-                         llvm::SMLoc());
-  Outcome out;
-  mlir::ScopedDiagnosticHandler handler(&ctx, [&](mlir::Diagnostic &d) {
-    if (d.getSeverity() == mlir::DiagnosticSeverity::Error) {
-      if (!out.errors++)
-        out.firstError = d.str();
-    }
-    return mlir::success();
-  });
-  SourceFile file(mgr, &ctx);
-  out.compiled = static_cast<bool>(compileNetFile(file, name));
-  return out;
-}
 
 /// Compiled, or failed with a message: never a silent failure.
 void expectHandled(llvm::StringRef text, const std::string &what) {

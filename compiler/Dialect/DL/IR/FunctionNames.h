@@ -1,5 +1,4 @@
-//===- FunctionNames.h - The functions of a dl module ------------*- C++
-//-*-===//
+//===- FunctionNames.h - The functions of a dl module ----------*- C++ -*-===//
 //
 // The frontend writes @forward and @loss, dl-generate-train-step turns
 // @loss into @train_step, and the descriptor's entry points call the

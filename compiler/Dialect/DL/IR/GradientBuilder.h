@@ -1,5 +1,4 @@
-//===- GradientBuilder.h - What an op's backward rule works with -*- C++
-//-*-===//
+//===- GradientBuilder.h - What a backward rule works with -----*- C++ -*-===//
 //
 // The argument of GradientOpInterface::emitGradients: the gradients of the
 // op's results, which operands want a gradient, and where the rule records
