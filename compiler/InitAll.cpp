@@ -3,6 +3,7 @@
 #include "compiler/InitAll.h"
 
 #include "compiler/Codegen/CPU/Passes.h"
+#include "compiler/Codegen/Common/Passes.h"
 #include "compiler/Conversion/Passes.h"
 #include "compiler/Dialect/DL/IR/DLOps.h"
 #include "compiler/Dialect/DL/Transforms/Passes.h"
@@ -60,6 +61,7 @@ void dlc::registerAllDLCPasses() {
   mlir::memref::registerMemRefPasses();
   mlir::dl::registerDLPasses();
   dlc::registerDLCConversionPasses();
+  dlc::registerDLCCodegenCommonPasses();
   dlc::registerDLCCodegenCPUPasses();
   dlc::registerDLCPipelines();
 }

@@ -14,6 +14,7 @@
 #include "compiler/Pipelines/Pipelines.h"
 
 #include "compiler/Codegen/CPU/Passes.h"
+#include "compiler/Codegen/Common/Passes.h"
 #include "compiler/Conversion/Passes.h"
 #include "compiler/Dialect/DL/Transforms/Passes.h"
 #include "compiler/Target/CPUTarget.h"
@@ -74,6 +75,9 @@ LogicalResult dlc::buildLinalgToCPUPipeline(OpPassManager &pm,
   bufferization::BufferResultsToOutParamsOpts outParams;
   outParams.memCpyFn = copyWithLinalg;
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  // Intermediates live in the caller's workspace; what is left (none in
+  // the zoo) is freed by the deallocation pipeline.
+  pm.addPass(dlc::createPlanWorkspace());
   bufferization::BufferDeallocationPipelineOptions dealloc;
   bufferization::buildBufferDeallocationPipeline(pm, dealloc);
   pm.addPass(createCanonicalizerPass());

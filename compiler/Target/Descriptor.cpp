@@ -102,15 +102,30 @@ public:
         "dlc.hyper_parameters");
   }
 
-  /// uint64_t workspace_size(int64_t batch): buffers are malloc'd inside
-  /// forward for now, so no workspace is asked of the caller.
+  /// uint64_t workspace_size(int64_t batch): dlc-plan-workspace's
+  /// @workspace_size, or none needed when it did not run.
   llvm::Function *workspaceSize() {
+    if (llvm::Function *planned = m.getFunction(mlir::dl::kWorkspaceSizeFunc))
+      return planned;
+    if (llvm::Function *none = m.getFunction("dlc.workspace_size"))
+      return none;
     auto *fn = llvm::Function::Create(llvm::FunctionType::get(i64, {i64}, false),
                                       llvm::GlobalValue::InternalLinkage,
                                       "dlc.workspace_size", m);
     llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", fn));
     b.CreateRet(llvm::ConstantInt::get(i64, 0));
     return fn;
+  }
+
+  /// The memref<?xi8> descriptor of the workspace at `data`, sized for the
+  /// batch, when `inner` takes one (its last five arguments).
+  void workspace(llvm::IRBuilder<> &b, llvm::Value *batch, llvm::Value *data,
+                 llvm::Function *inner, std::vector<llvm::Value *> &args) {
+    if (inner->arg_size() != args.size() + 5)
+      return;
+    scalar(data, args);
+    args.push_back(b.CreateCall(workspaceSize(), {batch}));
+    args.push_back(llvm::ConstantInt::get(i64, 1));
   }
 
   /// Appends the memref descriptor (allocated, aligned, offset, sizes,
@@ -173,6 +188,7 @@ public:
                      unpack(b, batch, spec.inputs, fn->getArg(1), args);
                      unpack(b, batch, spec.params, fn->getArg(2), args);
                      unpack(b, batch, spec.outputs, fn->getArg(3), args);
+                     workspace(b, batch, fn->getArg(4), inner, args);
                    });
   }
 
@@ -195,6 +211,7 @@ public:
                      scalar(fn->getArg(6), args);
                      unpack(b, batch, spec.params, fn->getArg(7), args);
                      unpack(b, batch, spec.state, fn->getArg(8), args);
+                     workspace(b, batch, fn->getArg(9), inner, args);
                    });
   }
 

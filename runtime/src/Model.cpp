@@ -218,10 +218,10 @@ dlrt_status dlrt_model_forward(dlrt_model *model, int64_t batch,
           in.push_back(offset(d->inputs[i], inputs[i]));
         for (int32_t i = 0; i < d->num_outputs; ++i)
           out.push_back(offset(d->outputs[i], outputs[i]));
-        uint64_t bytes = d->workspace_size ? d->workspace_size(count) : 0;
-        std::vector<uint8_t> workspace(bytes);
+        auto workspace = model->workspaces.acquire(
+            d->workspace_size ? d->workspace_size(count) : 0);
         codes[part] = d->forward(count, in.data(), params.data(), out.data(),
-                                 bytes ? workspace.data() : nullptr);
+                                 workspace.data());
       } catch (...) {
         codes[part] = kNoMemory;
       }

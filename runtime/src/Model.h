@@ -3,6 +3,7 @@
 #ifndef DLRT_SRC_MODEL_H
 #define DLRT_SRC_MODEL_H
 
+#include "Workspace.h"
 #include "dlrt/dlrt.h"
 
 #include <map>
@@ -24,6 +25,8 @@ struct dlrt_model {
   int64_t step = 0;
   uint64_t seed = 0;
   std::map<std::string, std::string> metadata;
+  /// Workspaces of forward and train_step, kept between calls.
+  mutable dlrt::WorkspacePool workspaces;
 
   ~dlrt_model();
 };

@@ -52,13 +52,13 @@ dlrt_status dlrt_model_train_step(dlrt_model *model, int64_t batch,
                         nextState = pointers(model->nextState);
     dlc_train_args args{lr, model->step, model->seed};
     float value = 0;
-    uint64_t bytes = d->workspace_size ? d->workspace_size(batch) : 0;
-    std::vector<uint8_t> workspace(bytes);
+    auto workspace =
+        model->workspaces.acquire(d->workspace_size ? d->workspace_size(batch) : 0);
     int32_t rc =
         d->train_step(batch, const_cast<void *const *>(inputs),
                       const_cast<void *const *>(targets), params.data(),
                       state.data(), &args, &value, nextParams.data(),
-                      nextState.data(), bytes ? workspace.data() : nullptr);
+                      nextState.data(), workspace.data());
     if (rc != 0)
       return fail(DLRT_ERROR_MODEL, "model '{}' failed with code {}", d->name,
                   rc);

@@ -57,14 +57,19 @@ std::string jsonTensors(const dlc_tensor_info *list, int32_t n, bool params) {
   return s + "]";
 }
 
-int info(const std::string &path, bool json) {
+int info(const std::string &path, bool json, int64_t batch) {
+  if (batch < 1)
+    throw dlrt::Error(DLRT_ERROR_ARGUMENT, "--batch must be >= 1");
   dlrt::Model model = dlrt::Model::open(path);
   const dlc_model_v2 &d = model.descriptor();
   int64_t trainable = 0, buffers = 0;
   for (int32_t i = 0; i < d.num_params; ++i)
     (d.params[i].trainable ? trainable : buffers) +=
         dlrt_tensor_elements(&d.params[i], 1);
-  uint64_t workspace = d.workspace_size ? d.workspace_size(1) : 0;
+  auto workspaceAt = [&](int64_t n) -> uint64_t {
+    return d.workspace_size ? d.workspace_size(n) : 0;
+  };
+  uint64_t workspace = workspaceAt(1);
   std::string hyper;
   for (int32_t i = 0; i < d.num_hyper_parameters; ++i)
     hyper += fmt::format("{}{}: {}", i ? ", " : "",
@@ -74,7 +79,9 @@ int info(const std::string &path, bool json) {
     fmt::print("{{\"name\": {}, \"target\": {}, \"abi\": {}, \"inputs\": {}, "
                "\"targets\": {}, \"outputs\": {}, \"parameters\": {}, "
                "\"total_params\": {}, \"buffer_elements\": {}, "
-               "\"workspace_bytes_per_batch_1\": {}, \"optimizer\": {}, "
+               "\"workspace_bytes_per_batch_1\": {}, "
+               "\"workspace_bytes\": {{\"batch\": {}, \"bytes\": {}}}, "
+               "\"optimizer\": {}, "
                "\"hyper_parameters\": {{{}}}, \"state\": {}, "
                "\"metric\": {}, \"trains\": {}}}\n",
                jsonString(d.name), jsonString(d.target),
@@ -83,7 +90,8 @@ int info(const std::string &path, bool json) {
                jsonTensors(d.targets, d.num_targets, false),
                jsonTensors(d.outputs, d.num_outputs, false),
                jsonTensors(d.params, d.num_params, true), trainable, buffers,
-               workspace, jsonString(d.optimizer), hyper,
+               workspace, batch, workspaceAt(batch), jsonString(d.optimizer),
+               hyper,
                jsonTensors(d.state, d.num_state, false), jsonString(d.metric),
                d.train_step ? "true" : "false");
     return 0;
@@ -102,7 +110,10 @@ int info(const std::string &path, bool json) {
     fmt::print("{:<8} {:<28} f32 {}\n", d.params[i].trainable ? "param" : "buffer",
                d.params[i].name, shapeOf(d.params[i]));
   fmt::print("total params: {} (buffers: {})\n", trainable, buffers);
-  fmt::print("workspace: {} bytes at batch 1\n", workspace);
+  fmt::print("workspace: {} bytes at batch 1", workspace);
+  if (batch != 1)
+    fmt::print(", {} bytes at batch {}", workspaceAt(batch), batch);
+  fmt::print("\n");
   if (*d.optimizer) {
     fmt::print("optimizer: {}(", d.optimizer);
     for (int32_t i = 0; i < d.num_hyper_parameters; ++i)
@@ -285,6 +296,9 @@ int main(int argc, char **argv) {
       "info", "Inputs, outputs and every parameter with its shape");
   infoCmd->add_option("model", model, "A model.so from dlc")->required();
   infoCmd->add_flag("--json", json, "Machine-readable output");
+  int64_t infoBatch = 1;
+  infoCmd->add_option("--batch", infoBatch,
+                      "Also print the workspace at this batch");
 
   CLI::App *predictCmd = app.add_subcommand(
       "predict", "Run inference on arrays and write the outputs to a .npz");
@@ -380,7 +394,7 @@ int main(int argc, char **argv) {
   }
   try {
     if (*infoCmd)
-      return info(model, json);
+      return info(model, json, infoBatch);
     if (*predictCmd)
       return predict(model, weights, seed, inputs, out, threads);
     if (*trainCmd)

@@ -85,7 +85,7 @@ LogicalResult DLDialect::verifyRegionArgAttribute(Operation *op, unsigned,
   // dl.output on an argument: an out-parameter after bufferization.
   return verifyInterfaceName(
       op, attr, {kInputAttr, kTargetAttr, kParamAttr, kBufferAttr, kOutputAttr,
-                 kStateAttr, kScalarAttr});
+                 kStateAttr, kScalarAttr, kWorkspaceAttr});
 }
 
 LogicalResult DLDialect::verifyRegionResultAttribute(Operation *op, unsigned,

@@ -20,6 +20,12 @@ inline constexpr llvm::StringLiteral kForwardFunc = "forward";
 inline constexpr llvm::StringLiteral kLossFunc = "loss";
 /// One optimizer step, generated from @loss.
 inline constexpr llvm::StringLiteral kTrainStepFunc = "train_step";
+/// The bytes of workspace the entry points need for a batch, from
+/// dlc-plan-workspace.
+inline constexpr llvm::StringLiteral kWorkspaceSizeFunc = "workspace_size";
+/// The argument attribute of the entry points' workspace (a memref<?xi8>),
+/// added by dlc-plan-workspace.
+inline constexpr llvm::StringLiteral kWorkspaceAttr = "dl.workspace";
 
 } // namespace mlir::dl
 
