@@ -64,7 +64,9 @@ typedef struct dlc_hyper_parameter {
 /* Runs inference on `batch` samples. inputs[i], params[i] and outputs[i]
  * point at the tensors of the descriptor's lists, in order; outputs are
  * written, the rest only read. `workspace` holds workspace_size(batch)
- * bytes (may be NULL when that is 0). Returns 0 on success. */
+ * bytes, aligned to 64, uninitialised (may be NULL when that is 0): every
+ * intermediate lives there, so forward never allocates. Returns 0 on
+ * success. */
 typedef int32_t (*dlc_forward_fn)(int64_t batch, void *const *inputs,
                                   void *const *params, void *const *outputs,
                                   void *workspace);
