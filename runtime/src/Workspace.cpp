@@ -2,7 +2,6 @@
 
 #include "Workspace.h"
 
-#include <algorithm>
 #include <new>
 
 using namespace dlrt;
@@ -28,16 +27,12 @@ WorkspacePool::Lease WorkspacePool::acquire(uint64_t bytes) {
       free.erase(best);
       return Lease(*this, std::move(entry));
     }
+    // Every free buffer is too small: the new one replaces one of them, so
+    // the pool holds no more buffers than calls ever ran at once.
+    if (!free.empty())
+      free.pop_back();
   }
-  Entry entry{Buffer(new (kAlignment) uint8_t[bytes]), bytes};
-  std::lock_guard<std::mutex> lock(mutex);
-  held += bytes;
-  return Lease(*this, std::move(entry));
-}
-
-uint64_t WorkspacePool::heldBytes() const {
-  std::lock_guard<std::mutex> lock(mutex);
-  return held;
+  return Lease(*this, Entry{Buffer(new (kAlignment) uint8_t[bytes]), bytes});
 }
 
 WorkspacePool::Lease::~Lease() {

@@ -47,13 +47,9 @@ public:
   /// std::bad_alloc.
   Lease acquire(uint64_t bytes);
 
-  /// The bytes the pool holds, free or leased.
-  uint64_t heldBytes() const;
-
 private:
-  mutable std::mutex mutex;
+  std::mutex mutex;
   std::vector<Entry> free;
-  uint64_t held = 0;
 };
 
 } // namespace dlrt
