@@ -53,6 +53,10 @@ void dlc::buildDLToLinalgPipeline(OpPassManager &pm,
   pm.addPass(createCSEPass());
   pm.addPass(createLinalgElementwiseOpFusionPass());
   pm.addPass(createCanonicalizerPass());
+  if (options.fusion) {
+    pm.addNestedPass<func::FuncOp>(dlc::createFuseEpilogues());
+    pm.addPass(createCanonicalizerPass());
+  }
 }
 
 LogicalResult dlc::buildLinalgToCPUPipeline(OpPassManager &pm,

@@ -26,6 +26,11 @@ struct PipelineOptions : mlir::PassPipelineOptions<PipelineOptions> {
                                       "the identity; dlc "
                                       "--train-without-dropout)"),
                        llvm::cl::init(true)};
+  Option<bool> fusion{*this, "fusion",
+                      llvm::cl::desc("Each layer runs as one tiled loop nest "
+                                     "with its elementwise epilogue (false: "
+                                     "dlc --no-fusion)"),
+                      llvm::cl::init(true)};
   Option<std::string> cpu{*this, "cpu",
                           llvm::cl::desc("Target CPU, an LLVM name such as "
                                          "x86-64-v3 (default: this "

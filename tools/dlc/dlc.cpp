@@ -97,6 +97,11 @@ cl::opt<bool> withoutDropout(
     cl::desc("Training dropout becomes the identity (for comparisons with "
              "PyTorch, whose random masks differ)"),
     cl::Hidden, cl::cat(dlcCategory));
+cl::opt<bool> noFusion(
+    "no-fusion",
+    cl::desc("Write each layer's raw result to memory before its bias, "
+             "batchnorm and activation (to measure what fusion gains)"),
+    cl::cat(dlcCategory));
 cl::opt<bool> verifyDiagnostics(
     "verify-diagnostics",
     cl::desc("Check the errors against '# expected-error {{...}}' comments in "
@@ -247,6 +252,7 @@ static int compile(llvm::SourceMgr &mgr, mlir::MLIRContext &ctx) {
   dlc::PipelineOptions options;
   options.training = !inferenceOnly;
   options.dropout = !withoutDropout;
+  options.fusion = !noFusion;
   options.cpu = cpu.getValue();
   std::string error;
   if (emit == Emit::Linalg)

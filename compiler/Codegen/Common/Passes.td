@@ -26,13 +26,16 @@ def PlanWorkspace : Pass<"dlc-plan-workspace", "mlir::ModuleOp"> {
       argument), so the workspace holds a fixed part, offsets known
       constants, then a part per sample, offsets that scale with it;
     - a buffer that is only copied into an output argument at the end
-      becomes that argument: the result is computed in place.
+      becomes that argument: the result is computed in place;
+    - a fixed-size buffer allocated in a loop's body (a tile's scratch)
+      that no iteration yields moves out of the loop: the iterations share
+      it.
     The pass adds `func.func @workspace_size(%batch: index) -> index`, the
     exact number of bytes every entry point needs (the largest), which the
     model's descriptor exports. Offsets and sizes are multiples of
     `alignment` bytes; the caller's workspace must be aligned to it.
-    Allocations it cannot place (inside loops, with sizes that are not a
-    multiple of the batch) are left as they are.
+    Allocations it cannot place (yielded by loops, with sizes that are not
+    a multiple of the batch) are left as they are.
   }];
   let options = [
     Option<"alignment", "alignment", "int64_t", /*default=*/"64",
@@ -41,6 +44,29 @@ def PlanWorkspace : Pass<"dlc-plan-workspace", "mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::func::FuncDialect",
                            "::mlir::memref::MemRefDialect"];
+}
+
+def FuseEpilogues : Pass<"dlc-fuse-epilogues", "mlir::func::FuncOp"> {
+  let summary = "Run each convolution, transposed convolution or dense layer "
+                "and its elementwise epilogue as one tiled loop nest";
+  let description = [{
+    An elementwise `linalg.generic` (bias, batchnorm, activation, residual
+    add) that is the only reader of a reduction's result (convolution,
+    matmul, pooling) first takes that result as its output, in place; then
+    it is tiled, one sample and as many rows as fit in `tile-bytes` per
+    tile, and the reduction and its initialisation are fused into the tile
+    loops. The un-activated result never exists beyond one tile, which stays
+    in cache while the epilogue runs. Producers of a reduction's inputs
+    (padding, the previous layer) are not fused: they would be recomputed
+    for every tile.
+  }];
+  let options = [
+    Option<"tileBytes", "tile-bytes", "int64_t", /*default=*/"65536",
+           "Largest tile of a layer's result, in bytes">
+  ];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::tensor::TensorDialect"];
 }
 
 #endif // DLC_CODEGEN_COMMON_PASSES_TD

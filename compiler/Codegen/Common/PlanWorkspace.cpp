@@ -132,6 +132,39 @@ lastUse(Value root, Block &body, const DenseMap<Operation *, unsigned> &order) {
   return last;
 }
 
+/// Moves the fixed-size buffers that loop bodies allocate (a tile's
+/// scratch) out to the top level of `body`, where they are planned: a
+/// buffer that no iteration yields is dead at the iteration's end, so all
+/// iterations can share one.
+void hoistOutOfLoops(Block &body) {
+  SmallVector<memref::AllocOp> nested;
+  body.walk([&](memref::AllocOp alloc) {
+    if (alloc->getBlock() != &body && alloc->getNumOperands() == 0)
+      nested.push_back(alloc);
+  });
+  for (memref::AllocOp alloc : nested) {
+    SmallVector<Value> work = {alloc};
+    DenseSet<Value> seen;
+    bool escapes = false;
+    while (!work.empty() && !escapes) {
+      Value v = work.pop_back_val();
+      if (!seen.insert(v).second)
+        continue;
+      for (Operation *user : v.getUsers()) {
+        bool terminator = user->hasTrait<OpTrait::IsTerminator>();
+        escapes |= terminator && user->getBlock()->findAncestorOpInBlock(
+                                     *alloc) != nullptr;
+        Operation *aliasing = terminator ? user->getParentOp() : user;
+        for (Value r : aliasing->getResults())
+          if (isa<BaseMemRefType>(r.getType()))
+            work.push_back(r);
+      }
+    }
+    if (!escapes)
+      alloc->moveBefore(body.findAncestorOpInBlock(*alloc));
+  }
+}
+
 /// The copy of `buffer` into an argument that nothing else uses, when it is
 /// buffer's last use: the buffer can be that argument.
 Operation *copyIntoOutput(memref::AllocOp alloc, unsigned last,
@@ -201,6 +234,7 @@ struct PlanWorkspace : dlc::impl::PlanWorkspaceBase<PlanWorkspace> {
                                            b.getStringAttr("workspace"))),
         fn.getLoc());
     Value workspace = body.getArguments().back();
+    hoistOutOfLoops(body);
 
     DenseMap<Operation *, unsigned> order;
     for (Operation &op : body)

@@ -5,7 +5,8 @@
 // argument, placed by liveness: %a and %b are alive together, %c reuses %a's
 // memory once %a is dead; buffers sized by the batch go after the fixed
 // ones at offsets that scale with it; a buffer only copied into an output
-// becomes that output; private functions keep their allocations.
+// becomes that output; a loop's scratch leaves the loop; private functions
+// keep their allocations.
 
 // CHECK-LABEL: func.func @chain(
 // CHECK-SAME: %[[X:.*]]: memref<?x16xf32>, %[[OUT:.*]]: memref<?x16xf32>, %[[WS:.*]]: memref<?xi8> {dl.workspace = "workspace"})
@@ -70,6 +71,31 @@ func.func @flattened(%x: memref<?x4xf32>) {
 func.func private @kernel(%x: memref<4xf32>) {
   %a = memref.alloc() : memref<4xf32>
   linalg.copy ins(%x : memref<4xf32>) outs(%a : memref<4xf32>)
+  return
+}
+
+// The scratch of a loop's iteration leaves the loop and is planned; a
+// buffer that an iteration yields stays where it is.
+// CHECK-LABEL: func.func @tiles(
+// CHECK: memref.view
+// CHECK: %[[SCRATCH:.*]] = memref.view %{{.*}} : memref<?xi8> to memref<4xf32>
+// CHECK-NEXT: scf.for
+// CHECK-NOT: memref.view
+// CHECK: linalg.copy ins(%{{.*}} : memref<4xf32>) outs(%[[SCRATCH]] : memref<4xf32>)
+// CHECK: %[[KEPT:.*]] = memref.alloc() : memref<4xf32>
+// CHECK: scf.yield %[[KEPT]]
+func.func @tiles(%x: memref<4xf32>, %n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %init = memref.alloc() : memref<4xf32>
+  %r = scf.for %i = %c0 to %n step %c1 iter_args(%acc = %init) -> (memref<4xf32>) {
+    %scratch = memref.alloc() : memref<4xf32>
+    linalg.copy ins(%x : memref<4xf32>) outs(%scratch : memref<4xf32>)
+    %kept = memref.alloc() : memref<4xf32>
+    linalg.add ins(%scratch, %acc : memref<4xf32>, memref<4xf32>) outs(%kept : memref<4xf32>)
+    scf.yield %kept : memref<4xf32>
+  }
+  "test.use"(%r) : (memref<4xf32>) -> ()
   return
 }
 

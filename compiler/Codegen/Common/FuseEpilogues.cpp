@@ -1,0 +1,161 @@
+//===- FuseEpilogues.cpp - Layers as one loop nest with their epilogue ----===//
+//
+//   %b = linalg.generic (broadcast bias) outs(%empty)
+//   %c = linalg.conv_2d_nchw_fchw ins(%x, %w) outs(%b)
+//   %y = linalg.generic (batchnorm, relu) ins(%c, %scale, ...) outs(%empty)
+// becomes
+//   %y = scf.for %n ... scf.for %rows ... {
+//     bias into the tile, the convolution of the tile, the epilogue applied
+//     to the tile in place
+//   }
+// The epilogue first reads the reduction's result as its own output (it is
+// elementwise, so in place is exact), then it is tiled with TilingInterface
+// and the reduction and its initialisation are fused into the tile loops
+// (scf::tileConsumerAndFuseProducersUsingSCF). The un-activated result then
+// never exists beyond one tile.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Codegen/Common/Passes.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/PatternMatch.h"
+
+namespace dlc {
+#define GEN_PASS_DEF_FUSEEPILOGUES
+#include "compiler/Codegen/Common/Passes.h.inc"
+} // namespace dlc
+
+using namespace mlir;
+
+namespace {
+
+bool isElementwise(linalg::LinalgOp op) {
+  return op.getNumLoops() == op.getNumParallelLoops() &&
+         llvm::all_of(op.getIndexingMapsArray(), [](AffineMap m) {
+           return m.isProjectedPermutation();
+         });
+}
+
+/// The input of `op` that a reduction (convolution, matmul, pooling) with
+/// no other use produces, read element for element like op's result.
+OpOperand *reductionInput(linalg::GenericOp op) {
+  OpOperand *init = op.getDpsInitOperand(0);
+  if (op.getNumDpsInits() != 1 || !op.hasPureTensorSemantics() ||
+      !isElementwise(op) || !op.getMatchingIndexingMap(init).isIdentity() ||
+      op.payloadUsesValueFromOperand(init))
+    return nullptr;
+  for (OpOperand *in : op.getDpsInputOperands()) {
+    auto producer = in->get().getDefiningOp<linalg::LinalgOp>();
+    if (producer && producer.getNumReductionLoops() > 0 &&
+        in->get().hasOneUse() && in->get().getType() == init->get().getType() &&
+        op.getMatchingIndexingMap(in).isIdentity())
+      return in;
+  }
+  return nullptr;
+}
+
+/// `op` with `in` as its output instead of one of its inputs.
+linalg::GenericOp inPlace(RewriterBase &b, linalg::GenericOp op,
+                          OpOperand *in) {
+  unsigned index = in->getOperandNumber();
+  SmallVector<Value> inputs;
+  SmallVector<AffineMap> maps;
+  for (OpOperand *other : op.getDpsInputOperands())
+    if (other != in) {
+      inputs.push_back(other->get());
+      maps.push_back(op.getMatchingIndexingMap(other));
+    }
+  maps.push_back(op.getMatchingIndexingMap(op.getDpsInitOperand(0)));
+  b.setInsertionPoint(op);
+  auto fused = b.create<linalg::GenericOp>(
+      op.getLoc(), op->getResultTypes(), inputs, in->get(), maps,
+      op.getIteratorTypesArray());
+  fused->setDiscardableAttrs(op->getDiscardableAttrDictionary());
+  fused.getRegion().takeBody(op.getRegion());
+  Block &body = fused.getRegion().front();
+  body.getArgument(index).replaceAllUsesWith(body.getArguments().back());
+  body.eraseArgument(index);
+  b.replaceOp(op, fused->getResults());
+  return fused;
+}
+
+/// Tiles of as many samples (dense results, N x F) or as many rows of one
+/// sample (N x C x H x W ...) as fit in `tileBytes`.
+SmallVector<OpFoldResult> tileSizes(OpBuilder &b, ShapedType type,
+                                    int64_t tileBytes) {
+  int64_t rank = type.getRank();
+  SmallVector<OpFoldResult> sizes(rank, b.getIndexAttr(0));
+  int64_t tiled = rank < 3 ? 0 : 2;
+  if (tiled && type.isDynamicDim(tiled))
+    return sizes;
+  int64_t slice = type.getElementTypeBitWidth() / 8;
+  for (int64_t d = 1; d < rank; ++d)
+    if (d != tiled)
+      slice *= type.isDynamicDim(d) ? 1 : type.getDimSize(d);
+  if (tiled == 0) {
+    sizes[0] = b.getIndexAttr(std::max<int64_t>(1, tileBytes / slice));
+    return sizes;
+  }
+  int64_t rows = 1;
+  for (int64_t r = 1; r <= type.getDimSize(tiled); ++r)
+    if (type.getDimSize(tiled) % r == 0 && r * slice <= tileBytes)
+      rows = r;
+  sizes[0] = b.getIndexAttr(1);
+  sizes[tiled] = b.getIndexAttr(rows);
+  return sizes;
+}
+
+/// Fuses into the tile the producers of what the tile writes (the
+/// reduction, its initialisation) and single-use reductions that the
+/// epilogue reads element for element; never the producers of a
+/// reduction's inputs, which would be recomputed for every tile.
+std::tuple<bool, bool> fuseIntoTile(tensor::ExtractSliceOp slice,
+                                    OpResult producer, bool destination) {
+  if (!isa<linalg::LinalgOp>(producer.getOwner()))
+    return {false, false};
+  if (destination)
+    return {true, false};
+  if (!producer.hasOneUse() ||
+      cast<linalg::LinalgOp>(producer.getOwner()).getNumReductionLoops() == 0)
+    return {false, false};
+  for (OpOperand &use : slice->getUses()) {
+    auto user = dyn_cast<linalg::LinalgOp>(use.getOwner());
+    if (!user || !isElementwise(user) ||
+        !user.getMatchingIndexingMap(&use).isIdentity())
+      return {false, false};
+  }
+  return {true, false};
+}
+
+struct FuseEpilogues : dlc::impl::FuseEpiloguesBase<FuseEpilogues> {
+  using FuseEpiloguesBase::FuseEpiloguesBase;
+  void runOnOperation() override {
+    SmallVector<linalg::GenericOp> epilogues;
+    getOperation().walk([&](linalg::GenericOp op) {
+      if (reductionInput(op))
+        epilogues.push_back(op);
+    });
+    IRRewriter b(&getContext());
+    for (linalg::GenericOp op : epilogues) {
+      linalg::GenericOp epilogue = inPlace(b, op, reductionInput(op));
+      scf::SCFTileAndFuseOptions options;
+      options.tilingOptions.setTileSizes(
+          tileSizes(b, cast<ShapedType>(epilogue.getDpsInits()[0].getType()), tileBytes));
+      options.setFusionControlFn(fuseIntoTile);
+      b.setInsertionPoint(epilogue);
+      FailureOr<scf::SCFTileAndFuseResult> tiled =
+          scf::tileConsumerAndFuseProducersUsingSCF(
+              b, cast<TilingInterface>(epilogue.getOperation()), options);
+      if (failed(tiled))
+        return signalPassFailure();
+      for (OpResult result : epilogue->getResults())
+        b.replaceAllUsesWith(result, tiled->replacements.lookup(result));
+      b.eraseOp(epilogue);
+    }
+  }
+};
+
+} // namespace
