@@ -69,6 +69,8 @@ LogicalResult dlc::buildLinalgToCPUPipeline(OpPassManager &pm,
   // Sizes asked of a result (tensor.dim) are asked of its operands instead.
   pm.addPass(memref::createResolveShapedTypeResultDimsPass());
   pm.addPass(createCanonicalizerPass());
+  // Right before bufferisation: folding would undo what it sets up.
+  pm.addNestedPass<func::FuncOp>(dlc::createPadInPlace());
   bufferization::OneShotBufferizationOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.setFunctionBoundaryTypeConversion(

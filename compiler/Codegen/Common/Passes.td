@@ -69,4 +69,22 @@ def FuseEpilogues : Pass<"dlc-fuse-epilogues", "mlir::func::FuncOp"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
+def PadInPlace : Pass<"dlc-pad-in-place", "mlir::func::FuncOp"> {
+  let summary = "Layers write their results into the interior of the next "
+                "convolution's zero-padded input";
+  let description = [{
+    A convolution's padding is a `linalg.fill` of a `tensor.empty` and a
+    `tensor.insert_slice` of its input into it. When that input was computed
+    into a `tensor.empty` (through tile loops and destinations), this pass
+    makes the layer compute into an `extract_slice` of a fresh padded
+    tensor (`bufferization.alloc_tensor`, which CSE keeps apart) instead,
+    so that bufferisation writes the result in place inside the padding
+    and no padded copy is left. The network's own inputs are
+    still copied once.
+  }];
+  let dependentDialects = ["::mlir::bufferization::BufferizationDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 #endif // DLC_CODEGEN_COMMON_PASSES_TD
