@@ -21,7 +21,9 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tensor/Transforms/Transforms.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace dlc {
 #define GEN_PASS_DEF_FUSEEPILOGUES
@@ -109,25 +111,38 @@ SmallVector<OpFoldResult> tileSizes(OpBuilder &b, ShapedType type,
 }
 
 /// Fuses into the tile the producers of what the tile writes (the
-/// reduction, its initialisation) and single-use reductions that the
-/// epilogue reads element for element; never the producers of a
-/// reduction's inputs, which would be recomputed for every tile.
-std::tuple<bool, bool> fuseIntoTile(tensor::ExtractSliceOp slice,
-                                    OpResult producer, bool destination) {
-  if (!isa<linalg::LinalgOp>(producer.getOwner()))
-    return {false, false};
-  if (destination)
-    return {true, false};
-  if (!producer.hasOneUse() ||
-      cast<linalg::LinalgOp>(producer.getOwner()).getNumReductionLoops() == 0)
-    return {false, false};
-  for (OpOperand &use : slice->getUses()) {
-    auto user = dyn_cast<linalg::LinalgOp>(use.getOwner());
-    if (!user || !isElementwise(user) ||
-        !user.getMatchingIndexingMap(&use).isIdentity())
+/// reductions, their initialisations) and the reductions that only `epilogue`
+/// reads, element for element; never the producers of a reduction's inputs,
+/// which would be recomputed for every tile.
+scf::SCFTileAndFuseOptions::ControlFnTy fuseIntoTile(Operation *epilogue) {
+  return [epilogue](tensor::ExtractSliceOp slice, OpResult producer,
+                    bool destination) -> std::tuple<bool, bool> {
+    auto op = dyn_cast<linalg::LinalgOp>(producer.getOwner());
+    if (!op)
       return {false, false};
-  }
-  return {true, false};
+    // What the tile writes into, or a fused reduction's initialisation:
+    // each tile computes its own part once.
+    bool initOnly = llvm::all_of(slice->getUses(), [](OpOperand &use) {
+      auto user = dyn_cast<DestinationStyleOpInterface>(use.getOwner());
+      return user && user.isDpsInit(&use);
+    });
+    if (destination || initOnly)
+      return {true, false};
+    // Until it is replaced, the untiled epilogue is the other reader; the
+    // tile loops ask for sizes (tensor.dim), which fold away.
+    bool onlyEpilogue = llvm::all_of(producer.getUsers(), [&](Operation *u) {
+      return u == epilogue || u == slice || isa<tensor::DimOp>(u);
+    });
+    if (!onlyEpilogue || op.getNumReductionLoops() == 0)
+      return {false, false};
+    for (OpOperand &use : slice->getUses()) {
+      auto user = dyn_cast<linalg::LinalgOp>(use.getOwner());
+      if (!user || !isElementwise(user) ||
+          !user.getMatchingIndexingMap(&use).isIdentity())
+        return {false, false};
+    }
+    return {true, false};
+  };
 }
 
 struct FuseEpilogues : dlc::impl::FuseEpiloguesBase<FuseEpilogues> {
@@ -144,7 +159,7 @@ struct FuseEpilogues : dlc::impl::FuseEpiloguesBase<FuseEpilogues> {
       scf::SCFTileAndFuseOptions options;
       options.tilingOptions.setTileSizes(
           tileSizes(b, cast<ShapedType>(epilogue.getDpsInits()[0].getType()), tileBytes));
-      options.setFusionControlFn(fuseIntoTile);
+      options.setFusionControlFn(fuseIntoTile(epilogue));
       b.setInsertionPoint(epilogue);
       FailureOr<scf::SCFTileAndFuseResult> tiled =
           scf::tileConsumerAndFuseProducersUsingSCF(
@@ -155,6 +170,12 @@ struct FuseEpilogues : dlc::impl::FuseEpiloguesBase<FuseEpilogues> {
         b.replaceAllUsesWith(result, tiled->replacements.lookup(result));
       b.eraseOp(epilogue);
     }
+    // A fused reduction that wrote into a slice of a whole-tensor empty
+    // gets an empty of the tile's size: scratch of one tile.
+    RewritePatternSet patterns(&getContext());
+    tensor::populateFoldTensorEmptyPatterns(patterns);
+    if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
   }
 };
 

@@ -1,0 +1,187 @@
+// RUN: dlc-opt %s --pass-pipeline='builtin.module(func.func(dlc-fuse-epilogues),canonicalize)' | FileCheck %s
+// RUN: dlc-opt %s --pass-pipeline='builtin.module(func.func(dlc-fuse-epilogues{tile-bytes=256}),canonicalize)' | FileCheck %s --check-prefix=ROWS
+
+// Tests that a convolution, a residual block's two convolutions, a dense
+// layer and a transposed convolution each become one loop nest with their
+// initialisation (bias) and elementwise epilogue (batchnorm, activation,
+// residual add) inside, the epilogue updating the reduction's tile in
+// place; that tiles hold as many rows as fit in tile-bytes; and that a
+// result the backward pass keeps is left alone.
+
+// CHECK-LABEL: func.func @conv_bn_relu(
+// CHECK-NOT: linalg.conv
+// CHECK: scf.for %[[N:.*]] = %c0 to %{{.*}} step %c1 iter_args(%[[ACC:.*]] =
+// CHECK: %[[IN:.*]] = tensor.extract_slice %arg0[%[[N]], 0, 0, 0] [1, 4, 10, 10]
+// CHECK: %[[TILE:.*]] = tensor.extract_slice %[[ACC]][%[[N]], 0, 0, 0] [1, 4, 8, 8]
+// CHECK: %[[BIAS:.*]] = linalg.generic {{.*}} ins(%arg2 : tensor<4xf32>) outs(%[[TILE]] : tensor<1x4x8x8xf32>)
+// CHECK: %[[CONV:.*]] = linalg.conv_2d_nchw_fchw {{.*}} ins(%[[IN]], %arg1 : {{.*}}) outs(%[[BIAS]] : tensor<1x4x8x8xf32>)
+// CHECK: %[[ACT:.*]] = linalg.generic {{.*}} ins(%arg3, %arg4 : tensor<4xf32>, tensor<4xf32>) outs(%[[CONV]] : tensor<1x4x8x8xf32>)
+// CHECK: arith.maximumf
+// CHECK: tensor.insert_slice %[[ACT]] into %[[ACC]][%[[N]], 0, 0, 0] [1, 4, 8, 8]
+// CHECK-NOT: linalg.generic
+// CHECK: return
+
+// Rows of 4 channels x 8 columns are 128 bytes: 2 rows per 256-byte tile.
+// ROWS-LABEL: func.func @conv_bn_relu(
+// ROWS: scf.for %[[N:.*]] = %c0 to %{{.*}} step %c1
+// ROWS: scf.for %[[H:.*]] = %c0 to %c8 step %c2
+// ROWS: tensor.extract_slice %arg0[%[[N]], 0, %[[H]], 0] [1, 4, 4, 10]
+// ROWS: linalg.conv_2d_nchw_fchw {{.*}} -> tensor<1x4x2x8xf32>
+
+#c = affine_map<(n, c, h, w) -> (c)>
+#id = affine_map<(n, c, h, w) -> (n, c, h, w)>
+#id2 = affine_map<(n, f) -> (n, f)>
+#f2 = affine_map<(n, f) -> (f)>
+#c6 = affine_map<(n, f, h, i, w, j) -> (f)>
+#id6 = affine_map<(n, f, h, i, w, j) -> (n, f, h, i, w, j)>
+#tin = affine_map<(n, f, i, j, c, h, w) -> (n, c, h, w)>
+#tw = affine_map<(n, f, i, j, c, h, w) -> (c, f, i, j)>
+#tout = affine_map<(n, f, i, j, c, h, w) -> (n, f, h, i, w, j)>
+
+func.func @conv_bn_relu(%x: tensor<?x4x10x10xf32>, %w: tensor<4x4x3x3xf32>, %b: tensor<4xf32>,
+                        %scale: tensor<4xf32>, %shift: tensor<4xf32>) -> tensor<?x4x8x8xf32> {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f32
+  %n = tensor.dim %x, %c0 : tensor<?x4x10x10xf32>
+  %e = tensor.empty(%n) : tensor<?x4x8x8xf32>
+  %bias = linalg.generic {indexing_maps = [#c, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%b : tensor<4xf32>) outs(%e : tensor<?x4x8x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<?x4x8x8xf32>
+  %conv = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%x, %w : tensor<?x4x10x10xf32>, tensor<4x4x3x3xf32>) outs(%bias : tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
+  %y = linalg.generic {indexing_maps = [#id, #c, #c, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%conv, %scale, %shift : tensor<?x4x8x8xf32>, tensor<4xf32>, tensor<4xf32>) outs(%e : tensor<?x4x8x8xf32>) {
+  ^bb0(%v: f32, %s: f32, %t: f32, %out: f32):
+    %0 = arith.mulf %v, %s : f32
+    %1 = arith.addf %0, %t : f32
+    %2 = arith.maximumf %1, %zero : f32
+    linalg.yield %2 : f32
+  } -> tensor<?x4x8x8xf32>
+  return %y : tensor<?x4x8x8xf32>
+}
+
+// Both convolutions of a downsampling block and their zero initialisation
+// run per tile; the projection's initialisation is a tile-sized scratch.
+// CHECK-LABEL: func.func @conv_add_conv_relu(
+// CHECK-NOT: linalg.conv
+// CHECK-NOT: linalg.fill
+// CHECK: scf.for
+// CHECK: %[[SCRATCH:.*]] = tensor.empty() : tensor<1x4x8x8xf32>
+// CHECK: %[[ZERO:.*]] = linalg.fill {{.*}} outs(%[[SCRATCH]] : tensor<1x4x8x8xf32>)
+// CHECK: %[[PROJ:.*]] = linalg.conv_2d_nchw_fchw {{.*}} outs(%[[ZERO]] : tensor<1x4x8x8xf32>)
+// CHECK: %[[CONV:.*]] = linalg.conv_2d_nchw_fchw {{.*}} ins(%{{.*}}, %arg1 : {{.*}}) outs(%{{.*}} : tensor<1x4x8x8xf32>)
+// CHECK: linalg.generic {{.*}} ins(%[[PROJ]] : tensor<1x4x8x8xf32>) outs(%[[CONV]] : tensor<1x4x8x8xf32>)
+// CHECK: scf.yield
+// CHECK-NEXT: }
+// CHECK-NEXT: return
+func.func @conv_add_conv_relu(%x: tensor<?x4x10x10xf32>, %w: tensor<4x4x3x3xf32>, %s: tensor<?x4x8x8xf32>,
+                              %w1: tensor<4x4x1x1xf32>) -> tensor<?x4x8x8xf32> {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f32
+  %n = tensor.dim %x, %c0 : tensor<?x4x10x10xf32>
+  %e = tensor.empty(%n) : tensor<?x4x8x8xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
+  %conv = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%x, %w : tensor<?x4x10x10xf32>, tensor<4x4x3x3xf32>) outs(%f : tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
+  %proj = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%s, %w1 : tensor<?x4x8x8xf32>, tensor<4x4x1x1xf32>) outs(%f : tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
+  %y = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%conv, %proj : tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>) outs(%e : tensor<?x4x8x8xf32>) {
+  ^bb0(%a: f32, %p: f32, %out: f32):
+    %0 = arith.addf %a, %p : f32
+    %1 = arith.maximumf %0, %zero : f32
+    linalg.yield %1 : f32
+  } -> tensor<?x4x8x8xf32>
+  return %y : tensor<?x4x8x8xf32>
+}
+
+// A dense layer's tiles are whole samples: 2 KiB each, 32 per tile.
+// CHECK-LABEL: func.func @dense_relu(
+// CHECK: scf.for %[[I:.*]] = %c0 to %{{.*}} step %c32
+// CHECK: %[[M:.*]] = affine.min
+// CHECK: %[[BIAS:.*]] = linalg.generic {{.*}} ins(%arg2 : tensor<512xf32>)
+// CHECK: %[[MM:.*]] = linalg.matmul_transpose_b ins(%{{.*}}, %arg1 : tensor<?x64xf32>, tensor<512x64xf32>) outs(%[[BIAS]] : tensor<?x512xf32>)
+// CHECK: linalg.generic {{.*}} outs(%[[MM]] : tensor<?x512xf32>)
+// CHECK: arith.maximumf
+// CHECK: scf.yield
+func.func @dense_relu(%x: tensor<?x64xf32>, %w: tensor<512x64xf32>, %b: tensor<512xf32>) -> tensor<?x512xf32> {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f32
+  %n = tensor.dim %x, %c0 : tensor<?x64xf32>
+  %e = tensor.empty(%n) : tensor<?x512xf32>
+  %bias = linalg.generic {indexing_maps = [#f2, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%b : tensor<512xf32>) outs(%e : tensor<?x512xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<?x512xf32>
+  %mm = linalg.matmul_transpose_b ins(%x, %w : tensor<?x64xf32>, tensor<512x64xf32>) outs(%bias : tensor<?x512xf32>) -> tensor<?x512xf32>
+  %y = linalg.generic {indexing_maps = [#id2, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%mm : tensor<?x512xf32>) outs(%e : tensor<?x512xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %0 = arith.maximumf %in, %zero : f32
+    linalg.yield %0 : f32
+  } -> tensor<?x512xf32>
+  return %y : tensor<?x512xf32>
+}
+
+// A transposed convolution (a 6-D reduction) and its activation.
+// CHECK-LABEL: func.func @upconv_sigmoid(
+// CHECK: scf.for
+// CHECK: %[[BIAS:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<1x2x8x2x8x2xf32>)
+// CHECK: %[[UP:.*]] = linalg.generic {{.*}} "reduction"{{.*}} outs(%[[BIAS]] : tensor<1x2x8x2x8x2xf32>)
+// CHECK: linalg.generic {{.*}} outs(%[[UP]] : tensor<1x2x8x2x8x2xf32>)
+// CHECK: math.exp
+// CHECK: scf.yield
+func.func @upconv_sigmoid(%x: tensor<?x4x8x8xf32>, %w: tensor<4x2x2x2xf32>, %b: tensor<2xf32>) -> tensor<?x2x8x2x8x2xf32> {
+  %c0 = arith.constant 0 : index
+  %one = arith.constant 1.0 : f32
+  %n = tensor.dim %x, %c0 : tensor<?x4x8x8xf32>
+  %e = tensor.empty(%n) : tensor<?x2x8x2x8x2xf32>
+  %bias = linalg.generic {indexing_maps = [#c6, #id6], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]}
+      ins(%b : tensor<2xf32>) outs(%e : tensor<?x2x8x2x8x2xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<?x2x8x2x8x2xf32>
+  %t = linalg.generic {indexing_maps = [#tin, #tw, #tout], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "parallel", "parallel"]}
+      ins(%x, %w : tensor<?x4x8x8xf32>, tensor<4x2x2x2xf32>) outs(%bias : tensor<?x2x8x2x8x2xf32>) {
+  ^bb0(%in: f32, %wt: f32, %out: f32):
+    %0 = arith.mulf %in, %wt : f32
+    %1 = arith.addf %out, %0 : f32
+    linalg.yield %1 : f32
+  } -> tensor<?x2x8x2x8x2xf32>
+  %y = linalg.generic {indexing_maps = [#id6, #id6], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]}
+      ins(%t : tensor<?x2x8x2x8x2xf32>) outs(%e : tensor<?x2x8x2x8x2xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %0 = arith.negf %in : f32
+    %1 = math.exp %0 : f32
+    %2 = arith.addf %1, %one : f32
+    %3 = arith.divf %one, %2 : f32
+    linalg.yield %3 : f32
+  } -> tensor<?x2x8x2x8x2xf32>
+  return %y : tensor<?x2x8x2x8x2xf32>
+}
+
+// A result that is also returned (kept for the backward pass) is not fused.
+// CHECK-LABEL: func.func @kept_for_backward(
+// CHECK-NOT: scf.for
+// CHECK: %[[CONV:.*]] = linalg.conv_2d_nchw_fchw {{.*}} -> tensor<?x4x8x8xf32>
+// CHECK: linalg.generic {{.*}} ins(%[[CONV]] : tensor<?x4x8x8xf32>)
+func.func @kept_for_backward(%x: tensor<?x4x10x10xf32>, %w: tensor<4x4x3x3xf32>)
+    -> (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>) {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f32
+  %n = tensor.dim %x, %c0 : tensor<?x4x10x10xf32>
+  %e = tensor.empty(%n) : tensor<?x4x8x8xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
+  %conv = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%x, %w : tensor<?x4x10x10xf32>, tensor<4x4x3x3xf32>) outs(%f : tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
+  %y = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%conv : tensor<?x4x8x8xf32>) outs(%e : tensor<?x4x8x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %0 = arith.maximumf %in, %zero : f32
+    linalg.yield %0 : f32
+  } -> tensor<?x4x8x8xf32>
+  return %y, %conv : tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>
+}
