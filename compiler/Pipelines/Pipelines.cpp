@@ -48,6 +48,7 @@ void dlc::buildDLToLinalgPipeline(OpPassManager &pm,
     pm.addPass(dl::createGenerateTrainStep({options.dropout}));
   pm.addPass(createSymbolDCEPass()); // @loss is private
   pm.addPass(createCanonicalizerPass());
+  pm.addPass(dl::createFoldBatchNorm());
   pm.addPass(dlc::createConvertDLToLinalg());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());

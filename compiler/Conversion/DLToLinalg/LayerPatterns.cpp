@@ -214,9 +214,67 @@ struct BatchNormLowering : OpConversionPattern<dl::BatchNormOp> {
   }
 };
 
+/// A layer's weight and bias with inference batchnorm folded in:
+/// s = gamma / sqrt(var + eps), weight * s per output channel (dimension 0),
+/// (bias - mean) * s + beta.
+struct FoldBatchNormLowering : OpConversionPattern<dl::FoldBatchNormOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(dl::FoldBatchNormOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    double eps = op.getEps().convertToDouble();
+    auto empty = [&](Type t) {
+      auto type = cast<RankedTensorType>(t);
+      return b.create<tensor::EmptyOp>(loc, type.getShape(),
+                                       type.getElementType());
+    };
+    auto channels = cast<RankedTensorType>(op.getGamma().getType());
+    auto perChannel = [&](ValueRange inputs, ScalarFn fn) {
+      AffineMap id = b.getMultiDimIdentityMap(1);
+      SmallVector<AffineMap> maps(inputs.size() + 1, id);
+      return generic(b, loc, inputs, maps, {empty(channels)},
+                     {utils::IteratorType::parallel},
+                     [&](OpBuilder &nb, Location nloc, ValueRange a) {
+                       return SmallVector<Value>{fn(nb, nloc, a)};
+                     });
+    };
+    Value scale = perChannel(
+        {adaptor.getGamma(), adaptor.getRunningVar()},
+        [&](OpBuilder &nb, Location nloc, ValueRange a) {
+          Arith m{nb, nloc};
+          return m.div(a[0], m.sqrt(m.add(a[1], m.c(eps))));
+        });
+    auto weightType = cast<RankedTensorType>(op.getWeight().getType());
+    unsigned rank = weightType.getRank();
+    AffineMap id = b.getMultiDimIdentityMap(rank);
+    Value weight = generic(
+        b, loc, {adaptor.getWeight(), scale},
+        {id, AffineMap::get(rank, 0, b.getAffineDimExpr(0)), id},
+        {empty(weightType)},
+        SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+        [&](OpBuilder &nb, Location nloc, ValueRange a) {
+          return SmallVector<Value>{Arith{nb, nloc}.mul(a[0], a[1])};
+        });
+    SmallVector<Value> inputs = {adaptor.getRunningMean(), scale,
+                                 adaptor.getBeta()};
+    Value oldBias = adaptor.getBias();
+    if (oldBias)
+      inputs.push_back(oldBias);
+    Value bias = perChannel(inputs, [&](OpBuilder &nb, Location nloc,
+                                        ValueRange a) {
+      Arith m{nb, nloc};
+      Value centred = m.sub(oldBias ? a[3] : m.c(0), a[0]);
+      return m.add(m.mul(centred, a[1]), a[2]);
+    });
+    b.replaceOp(op, {weight, bias});
+    return success();
+  }
+};
+
 } // namespace
 
 void dlc::populateLayerPatterns(RewritePatternSet &patterns) {
   patterns.add<Conv2DLowering, ConvTranspose2DLowering, DenseLowering,
-               BatchNormLowering>(patterns.getContext());
+               BatchNormLowering, FoldBatchNormLowering>(
+      patterns.getContext());
 }

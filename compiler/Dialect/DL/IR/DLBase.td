@@ -41,6 +41,10 @@ def DL_Dialect : Dialect {
     // its scalar arguments ("lr", "step", "seed").
     static constexpr ::llvm::StringLiteral kStateAttr = "dl.state";
     static constexpr ::llvm::StringLiteral kScalarAttr = "dl.scalar";
+    // Tensors computed from parameters only, once per parameter change
+    // (dl-outline-prepare): results of @prepare, arguments of @forward; the
+    // module lists their names and types.
+    static constexpr ::llvm::StringLiteral kPreparedAttr = "dl.prepared";
   }];
 }
 

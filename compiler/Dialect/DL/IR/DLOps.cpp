@@ -64,6 +64,19 @@ LogicalResult DLDialect::verifyOperationAttribute(Operation *op,
                                 "dampening (as in torch.optim.SGD)";
     return success();
   }
+  if (attr.getName() == kPreparedAttr) {
+    auto list = dyn_cast<ArrayAttr>(attr.getValue());
+    auto isTensor = [](Attribute a) {
+      auto d = dyn_cast<DictionaryAttr>(a);
+      auto type = d ? d.getAs<TypeAttr>("type") : TypeAttr();
+      return d && d.getAs<StringAttr>("name") && type &&
+             isa<RankedTensorType>(type.getValue());
+    };
+    if (!list || !llvm::all_of(list, isTensor))
+      return op->emitError() << "'" << kPreparedAttr
+                             << "' must list {name, type} dictionaries";
+    return success();
+  }
   return op->emitError() << "unknown dl attribute '" << attr.getName().getValue()
                          << "' on an operation";
 }
@@ -85,14 +98,15 @@ LogicalResult DLDialect::verifyRegionArgAttribute(Operation *op, unsigned,
   // dl.output on an argument: an out-parameter after bufferization.
   return verifyInterfaceName(
       op, attr, {kInputAttr, kTargetAttr, kParamAttr, kBufferAttr, kOutputAttr,
-                 kStateAttr, kScalarAttr, kWorkspaceAttr});
+                 kStateAttr, kScalarAttr, kWorkspaceAttr, kPreparedAttr});
 }
 
 LogicalResult DLDialect::verifyRegionResultAttribute(Operation *op, unsigned,
                                                      unsigned,
                                                      NamedAttribute attr) {
   return verifyInterfaceName(
-      op, attr, {kOutputAttr, kParamAttr, kBufferAttr, kStateAttr});
+      op, attr,
+      {kOutputAttr, kParamAttr, kBufferAttr, kStateAttr, kPreparedAttr});
 }
 
 SmallVector<StringRef> mlir::dl::optimizerStateNames(DictionaryAttr optimizer) {

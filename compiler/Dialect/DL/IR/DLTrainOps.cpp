@@ -304,3 +304,20 @@ LogicalResult AdamUpdateOp::verify() {
     return failure();
   return success();
 }
+
+LogicalResult FoldBatchNormOp::inferReturnTypes(MLIRContext *,
+                                                std::optional<Location> loc,
+                                                Adaptor op,
+                                                SmallVectorImpl<Type> &types) {
+  auto weight = cast<RankedTensorType>(op.getWeight().getType());
+  if (weight.getRank() < 1 || weight.isDynamicDim(0))
+    return emitOptionalError(loc, "the weight needs a static first dimension");
+  ShapeChecker check{loc};
+  int64_t f = weight.getDimSize(0);
+  for (Value v : {op.getBias(), op.getGamma(), op.getBeta(),
+                  op.getRunningMean(), op.getRunningVar()})
+    if (v && failed(check.perChannel(v, f, "per-channel operands")))
+      return failure();
+  types.assign({weight, op.getGamma().getType()});
+  return success();
+}

@@ -1,8 +1,9 @@
-//===- DLTrainOps.td - Ops that only training uses --------*- tablegen -*-===//
+//===- DLTrainOps.td - Ops that only the compiler emits ---*- tablegen -*-===//
 //
 // What the autodiff pass (dl-generate-train-step) emits: the backward of
 // each language op, the pieces of training-mode batchnorm and dropout, and
-// the optimizers' update rules. Each op infers its result types from its
+// the optimizers' update rules; and what inference rewrites emit (batchnorm
+// folded into a layer's weights). Each op infers its result types from its
 // operands (InferTypeOpInterface), or, where the operands do not determine
 // them (a strided convolution's input size, a reshape's target), verifies
 // them; a wrong result type fails at verification, never in the lowering.
@@ -375,6 +376,36 @@ def DL_AdamUpdateOp : DL_Op<"adam_update", [Pure, AllTypesMatch<["param", "grad"
     `:` type($param)
   }];
   let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Inference rewrites
+//===----------------------------------------------------------------------===//
+
+def DL_FoldBatchNormOp : DL_Op<"fold_batchnorm", [Pure, InferTypeOpAdaptor,
+    AllTypesMatch<["gamma", "beta", "running_mean", "running_var"]>]> {
+  let summary = "A layer's weight and bias with inference batchnorm folded in";
+  let description = [{
+    For a convolution or dense layer (weight `[F, ...]`, optional bias `[F]`)
+    followed by inference batchnorm over its F channels, as PyTorch's
+    `fuse_conv_bn_weights`: with `s = gamma / sqrt(running_var + eps)`,
+    `weight' = weight * s` (per output channel) and
+    `bias' = (bias - running_mean) * s + beta` (bias 0 when absent).
+
+    ```mlir
+    %w2, %b2 = dl.fold_batchnorm %w, %b, %gamma, %beta, %mean, %var {eps = 1.0e-05 : f64}
+        : tensor<64x3x3x3xf32>, tensor<64xf32>, tensor<64xf32>
+    ```
+  }];
+  let arguments = (ins DL_FloatTensor:$weight, Optional<DL_FloatTensor>:$bias,
+                   DL_FloatTensor:$gamma, DL_FloatTensor:$beta,
+                   DL_FloatTensor:$running_mean, DL_FloatTensor:$running_var,
+                   F64Attr:$eps);
+  let results = (outs DL_FloatTensor:$folded_weight, DL_FloatTensor:$folded_bias);
+  let assemblyFormat = [{
+    $weight (`,` $bias^)? `,` $gamma `,` $beta `,` $running_mean `,`
+    $running_var attr-dict `:` type($weight) `,` type($gamma) (`,` type($bias)^)?
+  }];
 }
 
 #endif // DLC_DIALECT_DL_IR_DLTRAINOPS_TD

@@ -18,6 +18,8 @@ namespace mlir::dl {
 inline constexpr llvm::StringLiteral kForwardFunc = "forward";
 /// Training mode (private): inputs, targets and parameters to the loss.
 inline constexpr llvm::StringLiteral kLossFunc = "loss";
+/// Tensors derived from parameters only, for @forward (dl-outline-prepare).
+inline constexpr llvm::StringLiteral kPrepareFunc = "prepare";
 /// One optimizer step, generated from @loss.
 inline constexpr llvm::StringLiteral kTrainStepFunc = "train_step";
 /// The bytes of workspace the entry points need for a batch, from

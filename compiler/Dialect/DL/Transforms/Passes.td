@@ -39,4 +39,34 @@ def GenerateTrainStep : Pass<"dl-generate-train-step", "mlir::ModuleOp"> {
   ];
 }
 
+def FoldBatchNorm : Pass<"dl-fold-batchnorm", "mlir::ModuleOp"> {
+  let summary = "Fold inference batchnorm into the convolution or dense layer "
+                "before it";
+  let description = [{
+    An inference `dl.batchnorm` whose input is a `dl.conv2d` or `dl.dense`
+    that nothing else reads becomes that layer with folded weights and bias
+    (`dl.fold_batchnorm`, PyTorch's `fuse_conv_bn_weights`): the layer's
+    epilogue no longer normalises, and the folded weights, which depend on
+    parameters only, can be computed once (dl-outline-prepare). Training
+    batchnorm, which uses the batch's statistics, is left alone.
+  }];
+}
+
+def OutlinePrepare : Pass<"dl-outline-prepare", "mlir::ModuleOp"> {
+  let summary = "Move what @forward computes from parameters alone into "
+                "@prepare";
+  let description = [{
+    The dl ops of `@forward` whose operands are parameters (`dl.param`,
+    `dl.buffer`) or derived from them only, such as folded batchnorm
+    weights, move into a new public `@prepare(params) -> (prepared)`.
+    `@forward` takes each result it still needs as an argument after the
+    parameters, marked `dl.prepared = "prepared.<i>"`, and the module's
+    `dl.prepared` attribute lists their names and types. The runtime calls
+    `prepare` whenever parameters change (after loading, initialising or a
+    training step), not at every forward. `@train_step` is unchanged: its
+    parameters change at every step.
+  }];
+  let dependentDialects = ["mlir::func::FuncDialect"];
+}
+
 #endif // DLC_DIALECT_DL_TRANSFORMS_PASSES_TD
