@@ -49,6 +49,7 @@ void dlc::buildDLToLinalgPipeline(OpPassManager &pm,
   pm.addPass(createSymbolDCEPass()); // @loss is private
   pm.addPass(createCanonicalizerPass());
   pm.addPass(dl::createFoldBatchNorm());
+  pm.addPass(dl::createOutlinePrepare());
   pm.addPass(dlc::createConvertDLToLinalg());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());

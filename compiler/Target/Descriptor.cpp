@@ -1,6 +1,6 @@
 //===- Descriptor.cpp - The model descriptor and ABI adapter in LLVM IR ---===//
 //
-// Writes the dlc_model_v2 of runtime/include/dlrt/abi.h as LLVM constants.
+// Writes the dlc_model_v3 of runtime/include/dlrt/abi.h as LLVM constants.
 // The struct types come from DescriptorLayout.h, whose field lists are
 // checked against abi.h at compile time; LLVM lays out non-packed structs
 // with the C ABI's alignment, so the runtime reads them with the header's
@@ -53,7 +53,7 @@ public:
         i32(llvm::Type::getInt32Ty(ctx)), i64(llvm::Type::getInt64Ty(ctx)) {
     tensorInfo = abi::structType(ctx, abi::kTensorInfo, "dlc_tensor_info");
     hyper = abi::structType(ctx, abi::kHyperParameter, "dlc_hyper_parameter");
-    model = abi::structType(ctx, abi::kModel, "dlc_model_v2");
+    model = abi::structType(ctx, abi::kModel, "dlc_model_v3");
     trainArgs = abi::structType(ctx, abi::kTrainArgs, "dlc_train_args");
   }
 
@@ -178,17 +178,33 @@ public:
     return fn;
   }
 
-  /// dlc_forward_fn over the lowered @forward(inputs, params, outputs).
+  /// dlc_forward_fn over the lowered @forward(inputs, params, prepared,
+  /// outputs).
   llvm::Function *forward(llvm::Function *inner, const ModelInterface &spec) {
-    auto *type = llvm::FunctionType::get(i32, {i64, ptr, ptr, ptr, ptr}, false);
+    auto *type =
+        llvm::FunctionType::get(i32, {i64, ptr, ptr, ptr, ptr, ptr}, false);
     return adapter(inner, type, "dlc.forward",
                    [&](llvm::IRBuilder<> &b, llvm::Function *fn,
                        std::vector<llvm::Value *> &args) {
                      llvm::Value *batch = fn->getArg(0);
                      unpack(b, batch, spec.inputs, fn->getArg(1), args);
                      unpack(b, batch, spec.params, fn->getArg(2), args);
-                     unpack(b, batch, spec.outputs, fn->getArg(3), args);
-                     workspace(b, batch, fn->getArg(4), inner, args);
+                     unpack(b, batch, spec.prepared, fn->getArg(3), args);
+                     unpack(b, batch, spec.outputs, fn->getArg(4), args);
+                     workspace(b, batch, fn->getArg(5), inner, args);
+                   });
+  }
+
+  /// dlc_prepare_fn over the lowered @prepare(params, prepared).
+  llvm::Function *prepare(llvm::Function *inner, const ModelInterface &spec) {
+    auto *type = llvm::FunctionType::get(i32, {ptr, ptr, ptr}, false);
+    return adapter(inner, type, "dlc.prepare",
+                   [&](llvm::IRBuilder<> &b, llvm::Function *fn,
+                       std::vector<llvm::Value *> &args) {
+                     llvm::Value *one = llvm::ConstantInt::get(i64, 1);
+                     unpack(b, one, spec.params, fn->getArg(0), args);
+                     unpack(b, one, spec.prepared, fn->getArg(1), args);
+                     workspace(b, one, fn->getArg(2), inner, args);
                    });
   }
 
@@ -216,7 +232,7 @@ public:
   }
 
   Constant *descriptor(const ModelInterface &spec, llvm::Function *forward,
-                       llvm::Function *trainStep) {
+                       llvm::Function *trainStep, llvm::Function *prepare) {
     auto count = [&](size_t n) { return llvm::ConstantInt::get(i32, n); };
     Constant *null = llvm::ConstantPointerNull::get(ptr);
     Constant *fields[abi::kNumModelFields];
@@ -242,10 +258,14 @@ public:
     fields[abi::kForward] = forward;
     fields[abi::kTrainStep] = trainStep ? trainStep : null;
     fields[abi::kPtx] = null;
+    fields[abi::kNumPrepared] = count(prepare ? spec.prepared.size() : 0);
+    fields[abi::kPrepared] =
+        prepare ? tensors(spec.prepared, "dlc.prepared") : null;
+    fields[abi::kPrepare] = prepare ? prepare : null;
     return global(llvm::ConstantStruct::get(model, fields), "dlc.model");
   }
 
-  /// const dlc_model_v2 *<symbol>(void): the library's one visible symbol.
+  /// const dlc_model_v3 *<symbol>(void): the library's one visible symbol.
   void entry(Constant *descriptor, llvm::StringRef symbol) {
     auto *fn = llvm::Function::Create(llvm::FunctionType::get(ptr, false),
                                       llvm::GlobalValue::ExternalLinkage,
@@ -306,11 +326,22 @@ std::unique_ptr<llvm::Module> dlc::buildModelModule(mlir::ModuleOp lowered,
       return nullptr;
     }
   }
+  llvm::Function *prepare = nullptr;
+  if (llvm::Function *innerPrepare =
+          module->getFunction(mlir::dl::kPrepareFunc)) {
+    prepare = writer.prepare(innerPrepare, spec);
+    if (!prepare) {
+      mlir::emitError(lowered.getLoc(),
+                      "the lowered prepare does not take the memrefs of the "
+                      "model's parameters and prepared tensors");
+      return nullptr;
+    }
+  }
   std::string symbol = entrySymbol(spec, options);
   if (module->getNamedValue(symbol)) {
     mlir::emitError(lowered.getLoc(), "symbol '" + symbol + "' is taken");
     return nullptr;
   }
-  writer.entry(writer.descriptor(spec, forward, trainStep), symbol);
+  writer.entry(writer.descriptor(spec, forward, trainStep, prepare), symbol);
   return module;
 }

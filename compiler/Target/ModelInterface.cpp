@@ -120,3 +120,16 @@ FailureOr<ModelInterface> dlc::extractInterface(ModuleOp module) {
   }
   return model;
 }
+
+std::vector<TensorSpec> dlc::preparedTensors(ModuleOp module) {
+  std::vector<TensorSpec> prepared;
+  auto list = module->getAttrOfType<ArrayAttr>(dl::DLDialect::kPreparedAttr);
+  if (!list)
+    return prepared;
+  for (Attribute a : list) {
+    auto d = cast<DictionaryAttr>(a);
+    prepared.push_back(specOf(d.getAs<StringAttr>("name").getValue(),
+                              d.getAs<TypeAttr>("type").getValue()));
+  }
+  return prepared;
+}

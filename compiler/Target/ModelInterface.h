@@ -28,6 +28,8 @@ struct ModelInterface {
   std::string name;
   std::vector<TensorSpec> inputs, targets, outputs, params;
   std::vector<TensorSpec> state; ///< Optimizer state (with a loss only).
+  /// Derived from the parameters for @forward (dl-outline-prepare).
+  std::vector<TensorSpec> prepared;
   std::string metric;            ///< "accuracy", "dice", "psnr" or "".
   std::string optimizer;
   std::vector<std::pair<std::string, double>> hyperParameters;
@@ -37,6 +39,10 @@ struct ModelInterface {
 /// parameter from @forward (and targets from @loss); fails with a
 /// diagnostic when the module has no @forward.
 mlir::FailureOr<ModelInterface> extractInterface(mlir::ModuleOp module);
+
+/// The prepared tensors that the pipeline listed on the module (dl.prepared),
+/// read after lowering.
+std::vector<TensorSpec> preparedTensors(mlir::ModuleOp module);
 
 } // namespace dlc
 

@@ -29,7 +29,7 @@ int64_t dlrt_tensor_elements(const dlc_tensor_info *info, int64_t batch) {
 }
 
 /// Checks what the runtime relies on before it trusts a descriptor.
-static dlrt_status adopt(const dlc_model_v2 *d, const std::string &origin,
+static dlrt_status adopt(const dlc_model_v3 *d, const std::string &origin,
                          std::unique_ptr<dlrt_model> &model) {
   if (!d)
     return fail(DLRT_ERROR_FORMAT, "{}: the entry returned no descriptor", origin);
@@ -55,6 +55,11 @@ static dlrt_status adopt(const dlc_model_v2 *d, const std::string &origin,
     return fail(DLRT_ERROR_FORMAT, "{}: incomplete descriptor", origin);
   for (int32_t i = 0; i < d->num_state; ++i)
     model->state.emplace_back(dlrt_tensor_elements(&d->state[i], 1), 0.0f);
+  if (d->num_prepared < 0 || (d->num_prepared && (!d->prepared || !d->prepare)))
+    return fail(DLRT_ERROR_FORMAT, "{}: incomplete descriptor", origin);
+  for (int32_t i = 0; i < d->num_prepared; ++i)
+    model->prepared.emplace_back(dlrt_tensor_elements(&d->prepared[i], 1),
+                                 0.0f);
   return dlrt_model_init(model.get(), 0);
 }
 
@@ -97,7 +102,7 @@ dlrt_status dlrt_model_open(const char *path, const char *symbol,
   });
 }
 
-dlrt_status dlrt_model_from_descriptor(const dlc_model_v2 *descriptor,
+dlrt_status dlrt_model_from_descriptor(const dlc_model_v3 *descriptor,
                                        dlrt_model **out) {
   return dlrt::guarded("dlrt_model_from_descriptor", [&]() -> dlrt_status {
     if (!out)
@@ -113,7 +118,7 @@ dlrt_status dlrt_model_from_descriptor(const dlc_model_v2 *descriptor,
 
 void dlrt_model_destroy(dlrt_model *model) { delete model; }
 
-const dlc_model_v2 *dlrt_model_descriptor(const dlrt_model *model) {
+const dlc_model_v3 *dlrt_model_descriptor(const dlrt_model *model) {
   return model ? model->descriptor : nullptr;
 }
 
@@ -139,11 +144,12 @@ dlrt_status dlrt_model_init(dlrt_model *model, uint64_t seed) {
   return dlrt::guarded("dlrt_model_init", [&]() -> dlrt_status {
     if (!model)
       return fail(DLRT_ERROR_ARGUMENT, "dlrt_model_init: model is NULL");
-    const dlc_model_v2 *d = model->descriptor;
+    const dlc_model_v3 *d = model->descriptor;
     for (std::vector<float> &s : model->state)
       std::fill(s.begin(), s.end(), 0.0f);
     model->step = 0;
     model->seed = seed;
+    model->preparedStale = true;
     for (int32_t i = 0; i < d->num_params; ++i) {
       const dlc_tensor_info &p = d->params[i];
       std::vector<float> &values = model->params[i];
@@ -171,6 +177,27 @@ dlrt_status dlrt_model_parameter(dlrt_model *model, const char *name,
     return fail(DLRT_ERROR_NAME, "the model has no parameter '{}'", name);
   *data = model->params[it->second].data();
   *count = model->params[it->second].size();
+  model->preparedStale = true; // the caller may write through *data
+  return ok();
+}
+
+/// Runs the descriptor's prepare once the parameters may have changed.
+static dlrt_status prepare(dlrt_model *model) {
+  const dlc_model_v3 *d = model->descriptor;
+  std::lock_guard<std::mutex> lock(model->prepareMutex);
+  if (!d->prepare || !model->preparedStale)
+    return ok();
+  std::vector<void *> params, prepared;
+  for (std::vector<float> &p : model->params)
+    params.push_back(p.data());
+  for (std::vector<float> &p : model->prepared)
+    prepared.push_back(p.data());
+  auto workspace =
+      model->workspaces.acquire(d->workspace_size ? d->workspace_size(1) : 0);
+  if (int32_t rc = d->prepare(params.data(), prepared.data(), workspace.data()))
+    return fail(DLRT_ERROR_MODEL, "model '{}': prepare failed with code {}",
+                d->name, rc);
+  model->preparedStale = false;
   return ok();
 }
 
@@ -179,7 +206,7 @@ dlrt_status dlrt_model_forward(dlrt_model *model, int64_t batch,
   return dlrt::guarded("dlrt_model_forward", [&]() -> dlrt_status {
     if (!model)
       return fail(DLRT_ERROR_ARGUMENT, "dlrt_model_forward: model is NULL");
-    const dlc_model_v2 *d = model->descriptor;
+    const dlc_model_v3 *d = model->descriptor;
     if (batch < 1)
       return fail(DLRT_ERROR_ARGUMENT, "batch must be at least 1, got {}", batch);
     if ((d->num_inputs && !inputs) || (d->num_outputs && !outputs))
@@ -191,9 +218,13 @@ dlrt_status dlrt_model_forward(dlrt_model *model, int64_t batch,
     for (int32_t i = 0; i < d->num_outputs; ++i)
       if (!outputs[i])
         return fail(DLRT_ERROR_ARGUMENT, "output '{}' is NULL", d->outputs[i].name);
-    std::vector<void *> params;
+    if (dlrt_status status = prepare(model); status != DLRT_OK)
+      return status;
+    std::vector<void *> params, prepared;
     for (std::vector<float> &p : model->params)
       params.push_back(p.data());
+    for (std::vector<float> &p : model->prepared)
+      prepared.push_back(p.data());
 
     // Split the batch into contiguous parts, one per thread.
     int64_t parts = model->threads > 0 ? model->threads
@@ -220,8 +251,8 @@ dlrt_status dlrt_model_forward(dlrt_model *model, int64_t batch,
           out.push_back(offset(d->outputs[i], outputs[i]));
         auto workspace = model->workspaces.acquire(
             d->workspace_size ? d->workspace_size(count) : 0);
-        codes[part] = d->forward(count, in.data(), params.data(), out.data(),
-                                 workspace.data());
+        codes[part] = d->forward(count, in.data(), params.data(),
+                                 prepared.data(), out.data(), workspace.data());
       } catch (...) {
         codes[part] = kNoMemory;
       }

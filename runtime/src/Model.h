@@ -7,13 +7,14 @@
 #include "dlrt/dlrt.h"
 
 #include <map>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 struct dlrt_model {
   void *library = nullptr; ///< dlopen handle; null for a linked-in model.
-  const dlc_model_v2 *descriptor = nullptr;
+  const dlc_model_v3 *descriptor = nullptr;
   /// One buffer per descriptor parameter, in order (runtime-owned).
   std::vector<std::vector<float>> params;
   std::unordered_map<std::string, size_t> index;
@@ -25,6 +26,13 @@ struct dlrt_model {
   int64_t step = 0;
   uint64_t seed = 0;
   std::map<std::string, std::string> metadata;
+  /// The descriptor's prepared tensors: what prepare() derived from params
+  /// (folded weights), recomputed before a forward once params may have
+  /// changed (each call that changes them, or hands out a pointer to them,
+  /// sets preparedStale).
+  std::vector<std::vector<float>> prepared;
+  bool preparedStale = true;
+  std::mutex prepareMutex; ///< Concurrent forwards prepare once.
   /// Workspaces of forward and train_step, kept between calls.
   mutable dlrt::WorkspacePool workspaces;
 

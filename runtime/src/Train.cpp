@@ -21,7 +21,7 @@ dlrt_status dlrt_model_train_step(dlrt_model *model, int64_t batch,
   return dlrt::guarded("dlrt_model_train_step", [&]() -> dlrt_status {
     if (!model)
       return fail(DLRT_ERROR_ARGUMENT, "dlrt_model_train_step: model is NULL");
-    const dlc_model_v2 *d = model->descriptor;
+    const dlc_model_v3 *d = model->descriptor;
     if (!d->train_step)
       return fail(DLRT_ERROR_MODEL,
                   "model '{}' cannot train: it has no loss, or was compiled "
@@ -64,6 +64,7 @@ dlrt_status dlrt_model_train_step(dlrt_model *model, int64_t batch,
                   rc);
     model->params.swap(model->nextParams);
     model->state.swap(model->nextState);
+    model->preparedStale = true;
     ++model->step;
     if (loss)
       *loss = value;

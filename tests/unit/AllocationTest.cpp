@@ -82,7 +82,7 @@ void expectNoAllocation(const char *path, int64_t batch) {
   dlrt_model *model = nullptr;
   ASSERT_EQ(dlrt_model_open(path, nullptr, &model), DLRT_OK)
       << dlrt_last_error();
-  const dlc_model_v2 *d = dlrt_model_descriptor(model);
+  const dlc_model_v3 *d = dlrt_model_descriptor(model);
   std::vector<void *> params;
   for (int32_t i = 0; i < d->num_params; ++i) {
     float *data = nullptr;
@@ -97,15 +97,25 @@ void expectNoAllocation(const char *path, int64_t batch) {
       outputs(d->outputs, d->num_outputs, batch, 0.0f),
       state(d->state, d->num_state, 1, 0.0f),
       newParams(d->params, d->num_params, 1, 0.0f),
-      newState(d->state, d->num_state, 1, 0.0f);
+      newState(d->state, d->num_state, 1, 0.0f),
+      prepared(d->prepared, d->num_prepared, 1, 0.0f);
   uint64_t bytes = d->workspace_size(batch);
   EXPECT_GT(bytes, 0u);
   void *workspace = ::operator new(bytes, std::align_val_t(64));
 
+  int32_t rc = 0;
+  if (d->prepare) {
+    allocations = 0;
+    counting = true;
+    rc = d->prepare(params.data(), prepared.pointers.data(), workspace);
+    counting = false;
+    EXPECT_EQ(rc, 0);
+    EXPECT_EQ(allocations, 0) << "allocations inside prepare";
+  }
   allocations = 0;
   counting = true;
-  int32_t rc = d->forward(batch, inputs.pointers.data(), params.data(),
-                          outputs.pointers.data(), workspace);
+  rc = d->forward(batch, inputs.pointers.data(), params.data(),
+                  prepared.pointers.data(), outputs.pointers.data(), workspace);
   counting = false;
   EXPECT_EQ(rc, 0);
   EXPECT_EQ(allocations, 0) << "allocations inside forward";

@@ -58,7 +58,7 @@ TEST(Runtime, VersionIsTheHeaders) {
 TEST(Model, OpensAndDescribes) {
   Open m(DLRT_TEST_MLP);
   ASSERT_EQ(m.status, DLRT_OK) << lastError();
-  const dlc_model_v2 *d = dlrt_model_descriptor(m.model);
+  const dlc_model_v3 *d = dlrt_model_descriptor(m.model);
   EXPECT_STREQ(d->name, "mlp");
   EXPECT_EQ(d->num_inputs, 1);
   EXPECT_STREQ(d->inputs[0].name, "image");
@@ -102,19 +102,19 @@ TEST(Model, OpenErrorsNameTheFile) {
 TEST(Model, AbiMismatchIsAnError) {
   Open m(DLRT_TEST_MLP);
   ASSERT_EQ(m.status, DLRT_OK);
-  const dlc_model_v2 *d = dlrt_model_descriptor(m.model);
+  const dlc_model_v3 *d = dlrt_model_descriptor(m.model);
   EXPECT_EQ(d->abi_major, DLC_ABI_VERSION_MAJOR);
   EXPECT_EQ(d->abi_minor, DLC_ABI_VERSION_MINOR);
-  dlc_model_v2 newer = *d;
+  dlc_model_v3 newer = *d;
   newer.abi_major = DLC_ABI_VERSION_MAJOR + 1;
   dlrt_model *other = nullptr;
   EXPECT_EQ(dlrt_model_from_descriptor(&newer, &other), DLRT_ERROR_ABI);
   EXPECT_EQ(other, nullptr);
-  EXPECT_TRUE(contains(lastError(), "ABI 3.0, this runtime reads ABI 2.x"))
+  EXPECT_TRUE(contains(lastError(), "ABI 4.0, this runtime reads ABI 3.x"))
       << lastError();
 
   // A newer minor version only adds what this runtime may ignore.
-  dlc_model_v2 additions = *d;
+  dlc_model_v3 additions = *d;
   additions.abi_minor = DLC_ABI_VERSION_MINOR + 1;
   EXPECT_EQ(dlrt_model_from_descriptor(&additions, &other), DLRT_OK)
       << lastError();
@@ -193,6 +193,33 @@ TEST(Model, ThreadsSplitTheBatchWithoutChangingResults) {
   EXPECT_EQ(m.forward(7, {x.data()}), one);
   EXPECT_EQ(dlrt_model_set_threads(nullptr, 2), DLRT_ERROR_ARGUMENT);
   EXPECT_THROW(m.setThreads(-1), dlrt::Error);
+}
+
+// opmix's first batchnorm folds into the convolution before it: forward
+// reads weights that prepare() derived, which must follow every change.
+TEST(Model, ForwardFollowsParameterChanges) {
+  dlrt::Model m = dlrt::Model::open(DLRT_TEST_OPMIX);
+  EXPECT_GT(m.descriptor().num_prepared, 0);
+  EXPECT_NE(m.descriptor().prepare, nullptr);
+  m.init(5);
+  std::vector<float> x(2 * 4 * 12 * 12);
+  for (size_t i = 0; i < x.size(); ++i)
+    x[i] = std::cos(float(i));
+  std::vector<std::vector<float>> before = m.forward(2, {x.data()});
+  std::string path = temp("prepare.safetensors");
+  m.save(path);
+
+  auto [gamma, n] = m.parameter("b.weight");
+  for (size_t i = 0; i < n; ++i)
+    gamma[i] = 3.0f;
+  std::vector<std::vector<float>> scaled = m.forward(2, {x.data()});
+  EXPECT_NE(scaled, before);
+  m.load(path);
+  EXPECT_EQ(m.forward(2, {x.data()}), before);
+  m.init(6);
+  EXPECT_NE(m.forward(2, {x.data()}), before);
+  m.init(5);
+  EXPECT_EQ(m.forward(2, {x.data()}), before);
 }
 
 TEST(Weights, SaveLoadRoundTripIsAtomic) {

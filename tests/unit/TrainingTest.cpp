@@ -95,6 +95,29 @@ TEST(Training, ArgumentsAreChecked) {
   }
 }
 
+// Forward reads batchnorm folded into the convolutions (prepared tensors):
+// after a step it must see the new weights and running statistics.
+TEST(Training, ForwardAfterAStepUsesTheNewParameters) {
+  dlrt::Model m = dlrt::Model::open(DLRT_TEST_RESNET);
+  ASSERT_GT(m.descriptor().num_prepared, 0);
+  m.init(2);
+  std::vector<float> x(2 * 3 * 32 * 32);
+  std::mt19937 rng(5);
+  std::normal_distribution<float> normal;
+  for (float &v : x)
+    v = normal(rng);
+  std::vector<int32_t> labels = {1, 7};
+  std::vector<std::vector<float>> before = m.forward(2, {x.data()});
+  m.trainStep(2, {x.data()}, {labels.data()}, 0.1f);
+  std::vector<std::vector<float>> after = m.forward(2, {x.data()});
+  EXPECT_NE(after, before);
+  std::string path = temp("stepped.safetensors");
+  m.save(path);
+  dlrt::Model fresh = dlrt::Model::open(DLRT_TEST_RESNET);
+  fresh.load(path);
+  EXPECT_EQ(fresh.forward(2, {x.data()}), after);
+}
+
 TEST(Training, CheckpointsRestoreEverything) {
   dlrt::Model m = dlrt::Model::open(DLRT_TEST_MLP);
   m.init(4);

@@ -61,7 +61,7 @@ int info(const std::string &path, bool json, int64_t batch) {
   if (batch < 1)
     throw dlrt::Error(DLRT_ERROR_ARGUMENT, "--batch must be >= 1");
   dlrt::Model model = dlrt::Model::open(path);
-  const dlc_model_v2 &d = model.descriptor();
+  const dlc_model_v3 &d = model.descriptor();
   int64_t trainable = 0, buffers = 0;
   for (int32_t i = 0; i < d.num_params; ++i)
     (d.params[i].trainable ? trainable : buffers) +=
@@ -70,6 +70,9 @@ int info(const std::string &path, bool json, int64_t batch) {
     return d.workspace_size ? d.workspace_size(n) : 0;
   };
   uint64_t workspace = workspaceAt(1);
+  int64_t preparedBytes = 0;
+  for (int32_t i = 0; i < d.num_prepared; ++i)
+    preparedBytes += dlrt_tensor_elements(&d.prepared[i], 1) * 4;
   std::string hyper;
   for (int32_t i = 0; i < d.num_hyper_parameters; ++i)
     hyper += fmt::format("{}{}: {}", i ? ", " : "",
@@ -81,6 +84,7 @@ int info(const std::string &path, bool json, int64_t batch) {
                "\"total_params\": {}, \"buffer_elements\": {}, "
                "\"workspace_bytes_per_batch_1\": {}, "
                "\"workspace_bytes\": {{\"batch\": {}, \"bytes\": {}}}, "
+               "\"prepared\": {}, \"prepared_bytes\": {}, "
                "\"optimizer\": {}, "
                "\"hyper_parameters\": {{{}}}, \"state\": {}, "
                "\"metric\": {}, \"trains\": {}}}\n",
@@ -90,7 +94,9 @@ int info(const std::string &path, bool json, int64_t batch) {
                jsonTensors(d.targets, d.num_targets, false),
                jsonTensors(d.outputs, d.num_outputs, false),
                jsonTensors(d.params, d.num_params, true), trainable, buffers,
-               workspace, batch, workspaceAt(batch), jsonString(d.optimizer),
+               workspace, batch, workspaceAt(batch),
+               jsonTensors(d.prepared, d.num_prepared, false), preparedBytes,
+               jsonString(d.optimizer),
                hyper,
                jsonTensors(d.state, d.num_state, false), jsonString(d.metric),
                d.train_step ? "true" : "false");
@@ -109,7 +115,11 @@ int info(const std::string &path, bool json, int64_t batch) {
   for (int32_t i = 0; i < d.num_params; ++i)
     fmt::print("{:<8} {:<28} f32 {}\n", d.params[i].trainable ? "param" : "buffer",
                d.params[i].name, shapeOf(d.params[i]));
+  list("prepared", d.prepared, d.num_prepared);
   fmt::print("total params: {} (buffers: {})\n", trainable, buffers);
+  if (d.num_prepared)
+    fmt::print("prepared: {} bytes, computed from the parameters\n",
+               preparedBytes);
   fmt::print("workspace: {} bytes at batch 1", workspace);
   if (batch != 1)
     fmt::print(", {} bytes at batch {}", workspaceAt(batch), batch);
@@ -130,7 +140,7 @@ int info(const std::string &path, bool json, int64_t batch) {
 
 /// Reads each --input (NAME=file.npy, or file.npz with arrays named after
 /// the inputs) and checks them against the model's inputs.
-std::vector<dlrt::Arrays> readInputs(const dlc_model_v2 &d,
+std::vector<dlrt::Arrays> readInputs(const dlc_model_v3 &d,
                                      const std::vector<std::string> &specs,
                                      std::vector<const void *> &pointers,
                                      int64_t &batch) {
@@ -187,7 +197,7 @@ int predict(const std::string &path, const std::string &weights, uint64_t seed,
   dlrt::Model model = dlrt::Model::open(path);
   model.setThreads(threads);
   loadWeights(model, weights, seed);
-  const dlc_model_v2 &d = model.descriptor();
+  const dlc_model_v3 &d = model.descriptor();
   std::vector<const void *> pointers;
   int64_t batch = 0;
   std::vector<dlrt::Arrays> files = readInputs(d, inputs, pointers, batch);
@@ -212,7 +222,7 @@ int bench(const std::string &path, const std::string &weights, int64_t batch,
   dlrt::Model model = dlrt::Model::open(path);
   model.setThreads(threads);
   loadWeights(model, weights, 0);
-  const dlc_model_v2 &d = model.descriptor();
+  const dlc_model_v3 &d = model.descriptor();
   if (batch < 1 || iterations < 1)
     throw dlrt::Error(DLRT_ERROR_ARGUMENT, "--batch and --iters must be >= 1");
   std::mt19937 rng(0);

@@ -263,6 +263,7 @@ static int compile(llvm::SourceMgr &mgr, mlir::MLIRContext &ctx) {
     return 1;
   if (emit == Emit::Linalg || emit == Emit::LLVMDialect)
     return writeText(printModule);
+  model->prepared = dlc::preparedTensors(*module);
   return emitBinary(*module, *model);
 }
 

@@ -2,7 +2,7 @@
  *
  * A compiled model exports exactly one C symbol, `dlc_model_<network>` (or
  * the name given to `dlc --symbol=`), a function returning a pointer to a
- * dlc_model_v2 that lives as long as the library is loaded. The compiler
+ * dlc_model_v3 that lives as long as the library is loaded. The compiler
  * writes it (compiler/Target, which checks its LLVM layout against this
  * header at build time) and the runtime reads it (runtime/src); this header
  * is all they share. Plain C, no dependencies.
@@ -31,7 +31,7 @@ extern "C" {
  *   fields appended at the end of the struct, new hyper-parameter names. A
  *   runtime reads a field added in minor m only from models whose abi_minor
  *   is >= m, and ignores fields newer than its own minor version. */
-#define DLC_ABI_VERSION_MAJOR 2u
+#define DLC_ABI_VERSION_MAJOR 3u
 #define DLC_ABI_VERSION_MINOR 0u
 
 typedef enum { DLC_F32 = 0, DLC_I32 = 1 } dlc_dtype;
@@ -61,14 +61,23 @@ typedef struct dlc_hyper_parameter {
   double value;
 } dlc_hyper_parameter;
 
-/* Runs inference on `batch` samples. inputs[i], params[i] and outputs[i]
- * point at the tensors of the descriptor's lists, in order; outputs are
- * written, the rest only read. `workspace` holds workspace_size(batch)
- * bytes, aligned to 64, uninitialised (may be NULL when that is 0): every
- * intermediate lives there, so forward never allocates. Returns 0 on
- * success. */
+/* Runs inference on `batch` samples. inputs[i], params[i], prepared[i]
+ * and outputs[i] point at the tensors of the descriptor's lists, in order;
+ * outputs are written, the rest only read. prepared[] must hold what
+ * prepare() computed from the same params. `workspace` holds
+ * workspace_size(batch) bytes, aligned to 64, uninitialised (may be NULL
+ * when that is 0): every intermediate lives there, so forward never
+ * allocates. Returns 0 on success. */
 typedef int32_t (*dlc_forward_fn)(int64_t batch, void *const *inputs,
-                                  void *const *params, void *const *outputs,
+                                  void *const *params, void *const *prepared,
+                                  void *const *outputs, void *workspace);
+
+/* Computes the prepared tensors (the descriptor's `prepared` list: weights
+ * with inference batchnorm folded in, re-laid-out weights) from params.
+ * Call it after every change of the parameters and before the next
+ * forward. `workspace` holds workspace_size(1) bytes. Returns 0 on
+ * success. */
+typedef int32_t (*dlc_prepare_fn)(void *const *params, void *const *prepared,
                                   void *workspace);
 
 /* The scalars of one training step. */
@@ -91,7 +100,7 @@ typedef int32_t (*dlc_train_step_fn)(int64_t batch, void *const *inputs,
                                      void *const *new_params,
                                      void *const *new_state, void *workspace);
 
-typedef struct dlc_model_v2 {
+typedef struct dlc_model_v3 {
   uint32_t abi_major; /* DLC_ABI_VERSION_MAJOR of the compiler that wrote it */
   uint32_t abi_minor; /* DLC_ABI_VERSION_MINOR of that compiler */
   const char *name;     /* the network's name */
@@ -121,9 +130,14 @@ typedef struct dlc_model_v2 {
   dlc_train_step_fn train_step; /* NULL without a loss or when compiled
                                    with dlc --inference-only */
   const char *ptx; /* GPU models: the kernels' PTX; NULL on the CPU */
-} dlc_model_v2;
+  /* Tensors derived from the parameters for forward, never saved in
+   * checkpoints ("prepared.0", ...); prepare is NULL when there are none. */
+  int32_t num_prepared;
+  const dlc_tensor_info *prepared;
+  dlc_prepare_fn prepare;
+} dlc_model_v3;
 
-typedef const dlc_model_v2 *(*dlc_model_entry_fn)(void);
+typedef const dlc_model_v3 *(*dlc_model_entry_fn)(void);
 
 #ifdef __cplusplus
 }
