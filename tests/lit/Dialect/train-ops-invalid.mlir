@@ -254,3 +254,14 @@ func.func @adam_beta(%p: tensor<4xf32>, %g: tensor<4xf32>, %lr: tensor<f32>, %st
   %0:3 = dl.adam_update %p, %g, %lr, %step, %p, %p {beta1 = 2.0 : f64, beta2 = 0.999 : f64, eps = 1.0e-8 : f64} : tensor<4xf32>
   return
 }
+
+// -----
+
+// Tests that fold_batchnorm checks its per-channel operands against the
+// weight's output channels.
+func.func @fold_batchnorm_channels(%w: tensor<8x3x3x3xf32>, %s: tensor<4xf32>) {
+  // expected-error@+1 {{expects per-channel operands of shape [8], got 'tensor<4xf32>'}}
+  %0, %1 = dl.fold_batchnorm %w, %s, %s, %s, %s, %s {eps = 1.0e-05 : f64}
+      : tensor<8x3x3x3xf32>, tensor<4xf32>, tensor<4xf32>
+  return
+}
