@@ -249,6 +249,9 @@ static int compile(llvm::SourceMgr &mgr, mlir::MLIRContext &ctx) {
   if (failed(model))
     return 1;
   mlir::PassManager pm(&ctx);
+  // MLIR's --mlir-print-ir-after-all, --mlir-timing, ... on dlc's pipeline.
+  if (failed(mlir::applyPassManagerCLOptions(pm)))
+    return 1;
   dlc::PipelineOptions options;
   options.training = !inferenceOnly;
   options.dropout = !withoutDropout;
@@ -284,7 +287,9 @@ int main(int argc, char **argv) {
       "into a shared library that dlc-run or an application loads.\n"
       "Errors name file:line:col and exit with status 1.\n"
       "Also accepted: --mlir-print-debuginfo (layer names and source\n"
-      "locations in --emit=dl), and every option of --help-hidden.\n");
+      "locations in --emit=dl), --mlir-print-ir-after-all (the IR after\n"
+      "each pass; docs/pipeline.md lists them), --mlir-timing, and every\n"
+      "option of --help-hidden.\n");
 
   mlir::DialectRegistry registry;
   dlc::registerAllDLCDialects(registry);
