@@ -223,10 +223,9 @@ struct FoldBatchNormLowering : OpConversionPattern<dl::FoldBatchNormOp> {
                                 ConversionPatternRewriter &b) const override {
     Location loc = op.getLoc();
     double eps = op.getEps().convertToDouble();
-    auto empty = [&](Type t) {
-      auto type = cast<RankedTensorType>(t);
-      return b.create<tensor::EmptyOp>(loc, type.getShape(),
-                                       type.getElementType());
+    // Every shape here is static.
+    auto empty = [&](RankedTensorType type) {
+      return emptyTensor(b, loc, type, Value());
     };
     auto channels = cast<RankedTensorType>(op.getGamma().getType());
     auto perChannel = [&](ValueRange inputs, ScalarFn fn) {
