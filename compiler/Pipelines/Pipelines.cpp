@@ -59,6 +59,7 @@ void dlc::buildDLToLinalgPipeline(OpPassManager &pm,
     pm.addNestedPass<func::FuncOp>(dlc::createFuseEpilogues());
     pm.addPass(createCanonicalizerPass());
   }
+  pm.addNestedPass<func::FuncOp>(dlc::createUpdateInPlace());
 }
 
 LogicalResult dlc::buildLinalgToCPUPipeline(OpPassManager &pm,
@@ -79,6 +80,9 @@ LogicalResult dlc::buildLinalgToCPUPipeline(OpPassManager &pm,
       bufferization::LayoutMapOption::IdentityLayoutMap);
   bufferize.memCpyFn = copyWithLinalg;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  // @train_step's updated parameters and state are its arguments
+  // (dlc-update-in-place): the runtime's buffers, updated in place.
+  pm.addPass(bufferization::createDropEquivalentBufferResultsPass());
   // Outputs become caller-allocated arguments: the runtime owns them.
   bufferization::BufferResultsToOutParamsOpts outParams;
   outParams.memCpyFn = copyWithLinalg;

@@ -1,6 +1,6 @@
 //===- Descriptor.cpp - The model descriptor and ABI adapter in LLVM IR ---===//
 //
-// Writes the dlc_model_v3 of runtime/include/dlrt/abi.h as LLVM constants.
+// Writes the dlc_model_v4 of runtime/include/dlrt/abi.h as LLVM constants.
 // The struct types come from DescriptorLayout.h, whose field lists are
 // checked against abi.h at compile time; LLVM lays out non-packed structs
 // with the C ABI's alignment, so the runtime reads them with the header's
@@ -53,7 +53,7 @@ public:
         i32(llvm::Type::getInt32Ty(ctx)), i64(llvm::Type::getInt64Ty(ctx)) {
     tensorInfo = abi::structType(ctx, abi::kTensorInfo, "dlc_tensor_info");
     hyper = abi::structType(ctx, abi::kHyperParameter, "dlc_hyper_parameter");
-    model = abi::structType(ctx, abi::kModel, "dlc_model_v3");
+    model = abi::structType(ctx, abi::kModel, "dlc_model_v4");
     trainArgs = abi::structType(ctx, abi::kTrainArgs, "dlc_train_args");
   }
 
@@ -209,10 +209,11 @@ public:
   }
 
   /// dlc_train_step_fn over the lowered @train_step(inputs, targets,
-  /// params, state, lr, step, seed, loss, new params, new state).
+  /// params, state, lr, step, seed, loss), which updates params and state
+  /// in place (dlc-update-in-place).
   llvm::Function *trainStep(llvm::Function *inner, const ModelInterface &spec) {
     auto *type = llvm::FunctionType::get(
-        i32, {i64, ptr, ptr, ptr, ptr, ptr, ptr, ptr, ptr, ptr}, false);
+        i32, {i64, ptr, ptr, ptr, ptr, ptr, ptr, ptr}, false);
     return adapter(inner, type, "dlc.train_step",
                    [&](llvm::IRBuilder<> &b, llvm::Function *fn,
                        std::vector<llvm::Value *> &args) {
@@ -225,9 +226,7 @@ public:
                        scalar(b.CreateStructGEP(trainArgs, fn->getArg(5), field),
                               args);
                      scalar(fn->getArg(6), args);
-                     unpack(b, batch, spec.params, fn->getArg(7), args);
-                     unpack(b, batch, spec.state, fn->getArg(8), args);
-                     workspace(b, batch, fn->getArg(9), inner, args);
+                     workspace(b, batch, fn->getArg(7), inner, args);
                    });
   }
 
@@ -265,7 +264,7 @@ public:
     return global(llvm::ConstantStruct::get(model, fields), "dlc.model");
   }
 
-  /// const dlc_model_v3 *<symbol>(void): the library's one visible symbol.
+  /// const dlc_model_v4 *<symbol>(void): the library's one visible symbol.
   void entry(Constant *descriptor, llvm::StringRef symbol) {
     auto *fn = llvm::Function::Create(llvm::FunctionType::get(ptr, false),
                                       llvm::GlobalValue::ExternalLinkage,

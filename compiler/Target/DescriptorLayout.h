@@ -68,7 +68,7 @@ inline constexpr Field kTrainArgs[] = {
     DLC_ABI_FIELD(dlc_train_args, seed, I64),
 };
 
-/// dlc_model_v3's fields; the descriptor writer fills them in this order.
+/// dlc_model_v4's fields; the descriptor writer fills them in this order.
 // clang-format off
 enum ModelField {
   kAbiMajor, kAbiMinor, kName, kTarget, kNumInputs, kNumTargets, kNumOutputs,
@@ -80,31 +80,31 @@ enum ModelField {
 // clang-format on
 
 inline constexpr Field kModel[] = {
-    DLC_ABI_FIELD(dlc_model_v3, abi_major, I32),
-    DLC_ABI_FIELD(dlc_model_v3, abi_minor, I32),
-    DLC_ABI_FIELD(dlc_model_v3, name, Ptr),
-    DLC_ABI_FIELD(dlc_model_v3, target, Ptr),
-    DLC_ABI_FIELD(dlc_model_v3, num_inputs, I32),
-    DLC_ABI_FIELD(dlc_model_v3, num_targets, I32),
-    DLC_ABI_FIELD(dlc_model_v3, num_outputs, I32),
-    DLC_ABI_FIELD(dlc_model_v3, num_params, I32),
-    DLC_ABI_FIELD(dlc_model_v3, inputs, Ptr),
-    DLC_ABI_FIELD(dlc_model_v3, targets, Ptr),
-    DLC_ABI_FIELD(dlc_model_v3, outputs, Ptr),
-    DLC_ABI_FIELD(dlc_model_v3, params, Ptr),
-    DLC_ABI_FIELD(dlc_model_v3, optimizer, Ptr),
-    DLC_ABI_FIELD(dlc_model_v3, num_hyper_parameters, I32),
-    DLC_ABI_FIELD(dlc_model_v3, hyper_parameters, Ptr),
-    DLC_ABI_FIELD(dlc_model_v3, num_state, I32),
-    DLC_ABI_FIELD(dlc_model_v3, state, Ptr),
-    DLC_ABI_FIELD(dlc_model_v3, metric, Ptr),
-    DLC_ABI_FIELD(dlc_model_v3, workspace_size, Ptr),
-    DLC_ABI_FIELD(dlc_model_v3, forward, Ptr),
-    DLC_ABI_FIELD(dlc_model_v3, train_step, Ptr),
-    DLC_ABI_FIELD(dlc_model_v3, ptx, Ptr),
-    DLC_ABI_FIELD(dlc_model_v3, num_prepared, I32),
-    DLC_ABI_FIELD(dlc_model_v3, prepared, Ptr),
-    DLC_ABI_FIELD(dlc_model_v3, prepare, Ptr),
+    DLC_ABI_FIELD(dlc_model_v4, abi_major, I32),
+    DLC_ABI_FIELD(dlc_model_v4, abi_minor, I32),
+    DLC_ABI_FIELD(dlc_model_v4, name, Ptr),
+    DLC_ABI_FIELD(dlc_model_v4, target, Ptr),
+    DLC_ABI_FIELD(dlc_model_v4, num_inputs, I32),
+    DLC_ABI_FIELD(dlc_model_v4, num_targets, I32),
+    DLC_ABI_FIELD(dlc_model_v4, num_outputs, I32),
+    DLC_ABI_FIELD(dlc_model_v4, num_params, I32),
+    DLC_ABI_FIELD(dlc_model_v4, inputs, Ptr),
+    DLC_ABI_FIELD(dlc_model_v4, targets, Ptr),
+    DLC_ABI_FIELD(dlc_model_v4, outputs, Ptr),
+    DLC_ABI_FIELD(dlc_model_v4, params, Ptr),
+    DLC_ABI_FIELD(dlc_model_v4, optimizer, Ptr),
+    DLC_ABI_FIELD(dlc_model_v4, num_hyper_parameters, I32),
+    DLC_ABI_FIELD(dlc_model_v4, hyper_parameters, Ptr),
+    DLC_ABI_FIELD(dlc_model_v4, num_state, I32),
+    DLC_ABI_FIELD(dlc_model_v4, state, Ptr),
+    DLC_ABI_FIELD(dlc_model_v4, metric, Ptr),
+    DLC_ABI_FIELD(dlc_model_v4, workspace_size, Ptr),
+    DLC_ABI_FIELD(dlc_model_v4, forward, Ptr),
+    DLC_ABI_FIELD(dlc_model_v4, train_step, Ptr),
+    DLC_ABI_FIELD(dlc_model_v4, ptx, Ptr),
+    DLC_ABI_FIELD(dlc_model_v4, num_prepared, I32),
+    DLC_ABI_FIELD(dlc_model_v4, prepared, Ptr),
+    DLC_ABI_FIELD(dlc_model_v4, prepare, Ptr),
 };
 
 #undef DLC_ABI_FIELD
@@ -133,7 +133,7 @@ constexpr bool coversStruct(const Field *fields, size_t count, size_t size) {
 DLC_ABI_COVERS(kTensorInfo, dlc_tensor_info);
 DLC_ABI_COVERS(kHyperParameter, dlc_hyper_parameter);
 DLC_ABI_COVERS(kTrainArgs, dlc_train_args);
-DLC_ABI_COVERS(kModel, dlc_model_v3);
+DLC_ABI_COVERS(kModel, dlc_model_v4);
 #undef DLC_ABI_COVERS
 static_assert(std::size(kModel) == kNumModelFields,
               "ModelField names every field of kModel");

@@ -29,7 +29,7 @@ int64_t dlrt_tensor_elements(const dlc_tensor_info *info, int64_t batch) {
 }
 
 /// Checks what the runtime relies on before it trusts a descriptor.
-static dlrt_status adopt(const dlc_model_v3 *d, const std::string &origin,
+static dlrt_status adopt(const dlc_model_v4 *d, const std::string &origin,
                          std::unique_ptr<dlrt_model> &model) {
   if (!d)
     return fail(DLRT_ERROR_FORMAT, "{}: the entry returned no descriptor", origin);
@@ -57,9 +57,6 @@ static dlrt_status adopt(const dlc_model_v3 *d, const std::string &origin,
     model->state.emplace_back(dlrt_tensor_elements(&d->state[i], 1), 0.0f);
   if (d->num_prepared < 0 || (d->num_prepared && (!d->prepared || !d->prepare)))
     return fail(DLRT_ERROR_FORMAT, "{}: incomplete descriptor", origin);
-  for (int32_t i = 0; i < d->num_prepared; ++i)
-    model->prepared.emplace_back(dlrt_tensor_elements(&d->prepared[i], 1),
-                                 0.0f);
   return dlrt_model_init(model.get(), 0);
 }
 
@@ -102,7 +99,7 @@ dlrt_status dlrt_model_open(const char *path, const char *symbol,
   });
 }
 
-dlrt_status dlrt_model_from_descriptor(const dlc_model_v3 *descriptor,
+dlrt_status dlrt_model_from_descriptor(const dlc_model_v4 *descriptor,
                                        dlrt_model **out) {
   return dlrt::guarded("dlrt_model_from_descriptor", [&]() -> dlrt_status {
     if (!out)
@@ -118,7 +115,7 @@ dlrt_status dlrt_model_from_descriptor(const dlc_model_v3 *descriptor,
 
 void dlrt_model_destroy(dlrt_model *model) { delete model; }
 
-const dlc_model_v3 *dlrt_model_descriptor(const dlrt_model *model) {
+const dlc_model_v4 *dlrt_model_descriptor(const dlrt_model *model) {
   return model ? model->descriptor : nullptr;
 }
 
@@ -144,7 +141,7 @@ dlrt_status dlrt_model_init(dlrt_model *model, uint64_t seed) {
   return dlrt::guarded("dlrt_model_init", [&]() -> dlrt_status {
     if (!model)
       return fail(DLRT_ERROR_ARGUMENT, "dlrt_model_init: model is NULL");
-    const dlc_model_v3 *d = model->descriptor;
+    const dlc_model_v4 *d = model->descriptor;
     for (std::vector<float> &s : model->state)
       std::fill(s.begin(), s.end(), 0.0f);
     model->step = 0;
@@ -183,10 +180,14 @@ dlrt_status dlrt_model_parameter(dlrt_model *model, const char *name,
 
 /// Runs the descriptor's prepare once the parameters may have changed.
 static dlrt_status prepare(dlrt_model *model) {
-  const dlc_model_v3 *d = model->descriptor;
+  const dlc_model_v4 *d = model->descriptor;
   std::lock_guard<std::mutex> lock(model->prepareMutex);
   if (!d->prepare || !model->preparedStale)
     return ok();
+  // Allocated at the first forward: training alone never reads them.
+  if (model->prepared.empty())
+    for (int32_t i = 0; i < d->num_prepared; ++i)
+      model->prepared.emplace_back(dlrt_tensor_elements(&d->prepared[i], 1));
   std::vector<void *> params, prepared;
   for (std::vector<float> &p : model->params)
     params.push_back(p.data());
@@ -206,7 +207,7 @@ dlrt_status dlrt_model_forward(dlrt_model *model, int64_t batch,
   return dlrt::guarded("dlrt_model_forward", [&]() -> dlrt_status {
     if (!model)
       return fail(DLRT_ERROR_ARGUMENT, "dlrt_model_forward: model is NULL");
-    const dlc_model_v3 *d = model->descriptor;
+    const dlc_model_v4 *d = model->descriptor;
     if (batch < 1)
       return fail(DLRT_ERROR_ARGUMENT, "batch must be at least 1, got {}", batch);
     if ((d->num_inputs && !inputs) || (d->num_outputs && !outputs))

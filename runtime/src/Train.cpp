@@ -21,7 +21,7 @@ dlrt_status dlrt_model_train_step(dlrt_model *model, int64_t batch,
   return dlrt::guarded("dlrt_model_train_step", [&]() -> dlrt_status {
     if (!model)
       return fail(DLRT_ERROR_ARGUMENT, "dlrt_model_train_step: model is NULL");
-    const dlc_model_v3 *d = model->descriptor;
+    const dlc_model_v4 *d = model->descriptor;
     if (!d->train_step)
       return fail(DLRT_ERROR_MODEL,
                   "model '{}' cannot train: it has no loss, or was compiled "
@@ -41,15 +41,8 @@ dlrt_status dlrt_model_train_step(dlrt_model *model, int64_t batch,
       if (!targets[i])
         return fail(DLRT_ERROR_ARGUMENT, "target '{}' is NULL",
                     d->targets[i].name);
-    // Buffers for the step's results, kept from step to step.
-    if (model->nextParams.size() != model->params.size()) {
-      model->nextParams = model->params;
-      model->nextState = model->state;
-    }
     std::vector<void *> params = pointers(model->params),
-                        state = pointers(model->state),
-                        nextParams = pointers(model->nextParams),
-                        nextState = pointers(model->nextState);
+                        state = pointers(model->state);
     dlc_train_args args{lr, model->step, model->seed};
     float value = 0;
     auto workspace =
@@ -57,13 +50,10 @@ dlrt_status dlrt_model_train_step(dlrt_model *model, int64_t batch,
     int32_t rc =
         d->train_step(batch, const_cast<void *const *>(inputs),
                       const_cast<void *const *>(targets), params.data(),
-                      state.data(), &args, &value, nextParams.data(),
-                      nextState.data(), workspace.data());
+                      state.data(), &args, &value, workspace.data());
     if (rc != 0)
       return fail(DLRT_ERROR_MODEL, "model '{}' failed with code {}", d->name,
                   rc);
-    model->params.swap(model->nextParams);
-    model->state.swap(model->nextState);
     model->preparedStale = true;
     ++model->step;
     if (loss)

@@ -58,7 +58,7 @@ TEST(Runtime, VersionIsTheHeaders) {
 TEST(Model, OpensAndDescribes) {
   Open m(DLRT_TEST_MLP);
   ASSERT_EQ(m.status, DLRT_OK) << lastError();
-  const dlc_model_v3 *d = dlrt_model_descriptor(m.model);
+  const dlc_model_v4 *d = dlrt_model_descriptor(m.model);
   EXPECT_STREQ(d->name, "mlp");
   EXPECT_EQ(d->num_inputs, 1);
   EXPECT_STREQ(d->inputs[0].name, "image");
@@ -102,19 +102,19 @@ TEST(Model, OpenErrorsNameTheFile) {
 TEST(Model, AbiMismatchIsAnError) {
   Open m(DLRT_TEST_MLP);
   ASSERT_EQ(m.status, DLRT_OK);
-  const dlc_model_v3 *d = dlrt_model_descriptor(m.model);
+  const dlc_model_v4 *d = dlrt_model_descriptor(m.model);
   EXPECT_EQ(d->abi_major, DLC_ABI_VERSION_MAJOR);
   EXPECT_EQ(d->abi_minor, DLC_ABI_VERSION_MINOR);
-  dlc_model_v3 newer = *d;
+  dlc_model_v4 newer = *d;
   newer.abi_major = DLC_ABI_VERSION_MAJOR + 1;
   dlrt_model *other = nullptr;
   EXPECT_EQ(dlrt_model_from_descriptor(&newer, &other), DLRT_ERROR_ABI);
   EXPECT_EQ(other, nullptr);
-  EXPECT_TRUE(contains(lastError(), "ABI 4.0, this runtime reads ABI 3.x"))
+  EXPECT_TRUE(contains(lastError(), "ABI 5.0, this runtime reads ABI 4.x"))
       << lastError();
 
   // A newer minor version only adds what this runtime may ignore.
-  dlc_model_v3 additions = *d;
+  dlc_model_v4 additions = *d;
   additions.abi_minor = DLC_ABI_VERSION_MINOR + 1;
   EXPECT_EQ(dlrt_model_from_descriptor(&additions, &other), DLRT_OK)
       << lastError();

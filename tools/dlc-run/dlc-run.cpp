@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <fstream>
 #include <malloc.h>
 #include <map>
 #include <random>
@@ -61,7 +62,7 @@ int info(const std::string &path, bool json, int64_t batch) {
   if (batch < 1)
     throw dlrt::Error(DLRT_ERROR_ARGUMENT, "--batch must be >= 1");
   dlrt::Model model = dlrt::Model::open(path);
-  const dlc_model_v3 &d = model.descriptor();
+  const dlc_model_v4 &d = model.descriptor();
   int64_t trainable = 0, buffers = 0;
   for (int32_t i = 0; i < d.num_params; ++i)
     (d.params[i].trainable ? trainable : buffers) +=
@@ -140,7 +141,7 @@ int info(const std::string &path, bool json, int64_t batch) {
 
 /// Reads each --input (NAME=file.npy, or file.npz with arrays named after
 /// the inputs) and checks them against the model's inputs.
-std::vector<dlrt::Arrays> readInputs(const dlc_model_v3 &d,
+std::vector<dlrt::Arrays> readInputs(const dlc_model_v4 &d,
                                      const std::vector<std::string> &specs,
                                      std::vector<const void *> &pointers,
                                      int64_t &batch) {
@@ -197,7 +198,7 @@ int predict(const std::string &path, const std::string &weights, uint64_t seed,
   dlrt::Model model = dlrt::Model::open(path);
   model.setThreads(threads);
   loadWeights(model, weights, seed);
-  const dlc_model_v3 &d = model.descriptor();
+  const dlc_model_v4 &d = model.descriptor();
   std::vector<const void *> pointers;
   int64_t batch = 0;
   std::vector<dlrt::Arrays> files = readInputs(d, inputs, pointers, batch);
@@ -217,12 +218,27 @@ int predict(const std::string &path, const std::string &weights, uint64_t seed,
   return 0;
 }
 
+/// A "VmRSS"/"VmHWM" line of /proc/self/status in bytes; 0 where there is
+/// no such file (not Linux).
+uint64_t procStatusBytes(const std::string &field) {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line))
+    if (line.rfind(field + ":", 0) == 0)
+      return std::strtoull(line.c_str() + field.size() + 1, nullptr, 10) * 1024;
+  return 0;
+}
+
+/// Restarts the kernel's count of peak resident memory (VmHWM) at the
+/// current resident size, so that the peak is that of what runs next.
+void resetPeakRss() { std::ofstream("/proc/self/clear_refs") << "5"; }
+
 int bench(const std::string &path, const std::string &weights, int64_t batch,
           int warmup, int iterations, int threads, bool train) {
   dlrt::Model model = dlrt::Model::open(path);
   model.setThreads(threads);
   loadWeights(model, weights, 0);
-  const dlc_model_v3 &d = model.descriptor();
+  const dlc_model_v4 &d = model.descriptor();
   if (batch < 1 || iterations < 1)
     throw dlrt::Error(DLRT_ERROR_ARGUMENT, "--batch and --iters must be >= 1");
   std::mt19937 rng(0);
@@ -254,6 +270,10 @@ int bench(const std::string &path, const std::string &weights, int64_t batch,
   }
   if (train && !d.train_step)
     throw dlrt::Error(DLRT_ERROR_MODEL, "--train: the model has no train step");
+  // The baseline: the runtime, the model, its parameters (and prepared
+  // tensors) and the inputs resident; the peak adds what the calls need.
+  uint64_t baseline = procStatusBytes("VmRSS");
+  resetPeakRss();
   std::vector<double> times;
   for (int i = 0; i < warmup + iterations; ++i) {
     auto start = std::chrono::steady_clock::now();
@@ -267,24 +287,27 @@ int bench(const std::string &path, const std::string &weights, int64_t batch,
     if (i >= warmup)
       times.push_back(ms);
   }
+  uint64_t peak = procStatusBytes("VmHWM");
   std::sort(times.begin(), times.end());
   double median = times[times.size() / 2];
   const char *what = train ? "train_step" : "forward";
   fmt::print("{{\"model\": {}, \"batch\": {}, \"iterations\": {}, "
              "\"threads\": {}, \"{}_ms_median\": {:.3f}, "
-             "\"{}_ms_min\": {:.3f}, \"images_per_s\": {:.1f}}}\n",
+             "\"{}_ms_min\": {:.3f}, \"images_per_s\": {:.1f}, "
+             "\"baseline_rss_bytes\": {}, \"peak_rss_bytes\": {}}}\n",
              jsonString(d.name), batch, iterations,
              train ? 1 : threads ? threads : int(std::thread::hardware_concurrency()),
-             what, median, what, times.front(), batch * 1000.0 / median);
+             what, median, what, times.front(), batch * 1000.0 / median,
+             baseline, std::max(peak, baseline));
   return 0;
 }
 
 } // namespace
 
 int main(int argc, char **argv) {
-  // The model's code mallocs its intermediate tensors on every call (no
-  // memory planning yet); keeping freed memory in the heap instead of
-  // returning it to the kernel spares the page faults of every step.
+  // Each call allocates its outputs and each training step its batch;
+  // keeping freed memory in the heap instead of returning it to the kernel
+  // spares the page faults of every call.
   mallopt(M_MMAP_THRESHOLD, 1 << 30);
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
   CLI::App app{"dlc-run: inspect, run and time a model compiled by dlc"};

@@ -16,6 +16,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "compiler/Codegen/Common/InPlace.h"
 #include "compiler/Codegen/Common/Passes.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -34,54 +35,19 @@ using namespace mlir;
 
 namespace {
 
-bool isElementwise(linalg::LinalgOp op) {
-  return op.getNumLoops() == op.getNumParallelLoops() &&
-         llvm::all_of(op.getIndexingMapsArray(), [](AffineMap m) {
-           return m.isProjectedPermutation();
-         });
-}
-
 /// The input of `op` that a reduction (convolution, matmul, pooling) with
 /// no other use produces, read element for element like op's result.
 OpOperand *reductionInput(linalg::GenericOp op) {
-  OpOperand *init = op.getDpsInitOperand(0);
-  if (op.getNumDpsInits() != 1 || !op.hasPureTensorSemantics() ||
-      !isElementwise(op) || !op.getMatchingIndexingMap(init).isIdentity() ||
-      op.payloadUsesValueFromOperand(init))
+  if (op.getNumDpsInits() != 1 ||
+      !op.getMatchingIndexingMap(op.getDpsInitOperand(0)).isIdentity())
     return nullptr;
   for (OpOperand *in : op.getDpsInputOperands()) {
     auto producer = in->get().getDefiningOp<linalg::LinalgOp>();
     if (producer && producer.getNumReductionLoops() > 0 &&
-        in->get().hasOneUse() && in->get().getType() == init->get().getType() &&
-        op.getMatchingIndexingMap(in).isIdentity())
+        in->get().hasOneUse() && dlc::canWriteInto(op, in, 0))
       return in;
   }
   return nullptr;
-}
-
-/// `op` with `in` as its output instead of one of its inputs.
-linalg::GenericOp inPlace(RewriterBase &b, linalg::GenericOp op,
-                          OpOperand *in) {
-  unsigned index = in->getOperandNumber();
-  SmallVector<Value> inputs;
-  SmallVector<AffineMap> maps;
-  for (OpOperand *other : op.getDpsInputOperands())
-    if (other != in) {
-      inputs.push_back(other->get());
-      maps.push_back(op.getMatchingIndexingMap(other));
-    }
-  maps.push_back(op.getMatchingIndexingMap(op.getDpsInitOperand(0)));
-  b.setInsertionPoint(op);
-  auto fused = b.create<linalg::GenericOp>(
-      op.getLoc(), op->getResultTypes(), inputs, in->get(), maps,
-      op.getIteratorTypesArray());
-  fused->setDiscardableAttrs(op->getDiscardableAttrDictionary());
-  fused.getRegion().takeBody(op.getRegion());
-  Block &body = fused.getRegion().front();
-  body.getArgument(index).replaceAllUsesWith(body.getArguments().back());
-  body.eraseArgument(index);
-  b.replaceOp(op, fused->getResults());
-  return fused;
 }
 
 /// Tiles of as many samples (dense results, N x F) or as many rows of one
@@ -137,7 +103,7 @@ scf::SCFTileAndFuseOptions::ControlFnTy fuseIntoTile(Operation *epilogue) {
       return {false, false};
     for (OpOperand &use : slice->getUses()) {
       auto user = dyn_cast<linalg::LinalgOp>(use.getOwner());
-      if (!user || !isElementwise(user) ||
+      if (!user || !dlc::isElementwise(user) ||
           !user.getMatchingIndexingMap(&use).isIdentity())
         return {false, false};
     }
@@ -155,7 +121,8 @@ struct FuseEpilogues : dlc::impl::FuseEpiloguesBase<FuseEpilogues> {
     });
     IRRewriter b(&getContext());
     for (linalg::GenericOp op : epilogues) {
-      linalg::GenericOp epilogue = inPlace(b, op, reductionInput(op));
+      linalg::GenericOp epilogue =
+          dlc::writeInto(b, op, reductionInput(op), /*result=*/0);
       scf::SCFTileAndFuseOptions options;
       options.tilingOptions.setTileSizes(
           tileSizes(b, cast<ShapedType>(epilogue.getDpsInits()[0].getType()), tileBytes));

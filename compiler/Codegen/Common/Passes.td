@@ -87,4 +87,25 @@ def PadInPlace : Pass<"dlc-pad-in-place", "mlir::func::FuncOp"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
+def UpdateInPlace : Pass<"dlc-update-in-place", "mlir::func::FuncOp"> {
+  let summary = "Write each updated parameter and optimizer state into its "
+                "own argument, as torch.optim does";
+  let description = [{
+    A result that carries the same interface attribute as an argument
+    (`dl.param`, `dl.buffer` or `dl.state` with the same name: the new
+    value of that tensor, as @train_step returns it) is materialised in
+    that argument (`bufferization.materialize_in_destination`). When it is
+    computed by an elementwise `linalg.generic` that reads the argument
+    element for element (the optimizer's update, the running statistics),
+    the generic takes the argument as its output and reads the old value
+    from there, so bufferisation computes the update in place: one-shot
+    analysis keeps it in place when every other read of the argument comes
+    first, and copies otherwise. After bufferisation every such result is
+    its argument, and `drop-equivalent-buffer-results` removes it: the
+    step needs no second copy of the parameters and optimizer state.
+  }];
+  let dependentDialects = ["::mlir::bufferization::BufferizationDialect",
+                           "::mlir::linalg::LinalgDialect"];
+}
+
 #endif // DLC_CODEGEN_COMMON_PASSES_TD

@@ -2,7 +2,7 @@
  *
  * A compiled model exports exactly one C symbol, `dlc_model_<network>` (or
  * the name given to `dlc --symbol=`), a function returning a pointer to a
- * dlc_model_v3 that lives as long as the library is loaded. The compiler
+ * dlc_model_v4 that lives as long as the library is loaded. The compiler
  * writes it (compiler/Target, which checks its LLVM layout against this
  * header at build time) and the runtime reads it (runtime/src); this header
  * is all they share. Plain C, no dependencies.
@@ -31,7 +31,7 @@ extern "C" {
  *   fields appended at the end of the struct, new hyper-parameter names. A
  *   runtime reads a field added in minor m only from models whose abi_minor
  *   is >= m, and ignores fields newer than its own minor version. */
-#define DLC_ABI_VERSION_MAJOR 3u
+#define DLC_ABI_VERSION_MAJOR 4u
 #define DLC_ABI_VERSION_MINOR 0u
 
 typedef enum { DLC_F32 = 0, DLC_I32 = 1 } dlc_dtype;
@@ -89,18 +89,17 @@ typedef struct dlc_train_args {
 
 /* One optimizer step on `batch` samples: the forward pass in training mode
  * (batch statistics, dropout), the loss, the backward pass and the update.
- * Reads inputs, targets, params (the descriptor's list) and state (its
- * optimizer state list); writes *loss, new_params (every entry of params,
- * running statistics included) and new_state. The new_* buffers must not
- * alias the old ones. Returns 0 on success. */
+ * Reads inputs and targets; updates params (the descriptor's list, running
+ * statistics included) and state (its optimizer state list) in place, as
+ * torch.optim does, after every read of their old values; writes *loss.
+ * Returns 0 on success. */
 typedef int32_t (*dlc_train_step_fn)(int64_t batch, void *const *inputs,
                                      void *const *targets, void *const *params,
                                      void *const *state,
                                      const dlc_train_args *args, float *loss,
-                                     void *const *new_params,
-                                     void *const *new_state, void *workspace);
+                                     void *workspace);
 
-typedef struct dlc_model_v3 {
+typedef struct dlc_model_v4 {
   uint32_t abi_major; /* DLC_ABI_VERSION_MAJOR of the compiler that wrote it */
   uint32_t abi_minor; /* DLC_ABI_VERSION_MINOR of that compiler */
   const char *name;     /* the network's name */
@@ -135,9 +134,9 @@ typedef struct dlc_model_v3 {
   int32_t num_prepared;
   const dlc_tensor_info *prepared;
   dlc_prepare_fn prepare;
-} dlc_model_v3;
+} dlc_model_v4;
 
-typedef const dlc_model_v3 *(*dlc_model_entry_fn)(void);
+typedef const dlc_model_v4 *(*dlc_model_entry_fn)(void);
 
 #ifdef __cplusplus
 }
