@@ -1,89 +1,104 @@
-"""Forward time of dlc and PyTorch, side by side in one run on this machine,
+"""Time of dlc and PyTorch 2.x, side by side in one run on this machine,
 with the ratio (the machine is shared and noisy: only ratios travel).
-With --train: the time of one training step (forward, loss, backward,
-SGD with momentum), one thread on both sides (dlc's steps are
-single-threaded for now).
 
-usage: side_by_side.py [--build BUILD] [--threads 2] [--train] [MODEL:BATCH ...]
+usage: side_by_side.py [--build BUILD] [--against OTHER_BUILD] [--python PY]
+                       [--threads 2] [--iters 5] [--train] [MODEL:BATCH ...]
 default models: mlp:256 lenet5:256 resnet18_cifar:32 unet:1
-PyTorch is whatever /usr/bin/python3 imports (Debian's 1.13 unless a newer
-one is installed); both run with --threads threads (dlc splits the batch).
+
+Forward: both sides on --threads threads (dlc splits the batch). --train:
+one training step (forward, loss, backward, SGD with momentum), one thread
+on both sides (dlc's steps are single-threaded for now). --against times a
+second dlc build too (a checkout before a change), so a change is measured
+against its own past in the same run. PyTorch is bench/setup_venv.sh's
+PyTorch 2.x unless --python names another. Writes
+bench/results/side_by_side[_train].json.
 """
-import argparse, json, os, subprocess, sys, time
+import argparse, json, os, platform, sys, time
 
-import torch
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "tests", "e2e"))
-import torch_zoo  # noqa: E402
+from common import HERE, Build, run_json, torch_model, torch_python
 
 
-def torch_ms(name, shape, threads, iters):
+def torch_side(name, info, batch, train, threads, iters):
+    """Runs in the PyTorch environment: the median time of `iters` calls."""
+    import torch
     torch.set_num_threads(threads)
-    model = torch_zoo.build(name).eval()
-    x = torch.randn(*shape)
-    with torch.no_grad():
-        model(x)
-        times = []
-        for _ in range(iters):
-            t = time.perf_counter()
-            model(x)
-            times.append((time.perf_counter() - t) * 1e3)
-    return sorted(times)[len(times) // 2]
+    model, x, t, loss = torch_model(name, info, batch, train)
+    if train:
+        opt = torch.optim.SGD(model.parameters(), lr=1e-6, momentum=0.9)
 
-
-def torch_train_ms(name, info, batch, iters):
-    torch.set_num_threads(1)
-    model, loss_fn = torch_zoo.build_training(name)
-    model.train()
-    opt = torch.optim.SGD(model.parameters(), lr=1e-6, momentum=0.9)
-    x = [torch.randn(batch, *i["shape"][1:]) for i in info["inputs"]]
-    classes = info["outputs"][0]["shape"][1]
-    t = [torch.randint(0, classes, (batch, *i["shape"][1:])) if i["dtype"] == "i32"
-         else torch.rand(batch, *i["shape"][1:]) for i in info["targets"]]
+        def call():
+            opt.zero_grad()
+            loss(model(*x), *t).backward()
+            opt.step()
+    else:
+        def call():
+            with torch.no_grad():
+                model(*x)
+    call()  # warm-up
     times = []
-    for i in range(iters + 1):
+    for _ in range(iters):
         start = time.perf_counter()
-        opt.zero_grad()
-        loss_fn(model(*x), *t).backward()
-        opt.step()
-        if i:
-            times.append((time.perf_counter() - start) * 1e3)
-    return sorted(times)[len(times) // 2]
+        call()
+        times.append((time.perf_counter() - start) * 1e3)
+    print(json.dumps({"ms": sorted(times)[len(times) // 2], "torch": torch.__version__}))
+
+
+def dlc_ms(build, name, batch, train, threads, iters):
+    so = build.compile(name)
+    key = "train_step_ms_median" if train else "forward_ms_median"
+    return run_json([build.dlc_run, "bench", so, "--batch", str(batch), "--iters", str(iters),
+                     "--warmup", "1", "--threads", str(threads)]
+                    + (["--train"] if train else []))[key], build.info(so)
 
 
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--build", default=os.path.join(HERE, "..", "build"))
+    p.add_argument("--against", help="another dlc build to time in the same run")
+    p.add_argument("--python", help="PyTorch 2.x's python (default: bench/setup_venv.sh)")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--iters", type=int, default=5)
     p.add_argument("--train", action="store_true", help="time training steps")
+    p.add_argument("--torch-side", help=argparse.SUPPRESS)
     p.add_argument("models", nargs="*",
                    default=["mlp:256", "lenet5:256", "resnet18_cifar:32", "unet:1"])
     a = p.parse_args()
-    work = os.path.join(a.build, "bench")
-    os.makedirs(work, exist_ok=True)
-    print(f"{'model':<16}{'batch':>6}{'dlc ms':>11}{'torch ms':>11}{'torch/dlc':>11}")
+    threads = 1 if a.train else a.threads
+    if a.torch_side:
+        spec = json.loads(a.torch_side)
+        return torch_side(spec["name"], spec["info"], spec["batch"], a.train, threads, a.iters)
+
+    python = torch_python(a.python)
+    ours, other = Build(a.build), Build(a.against) if a.against else None
+    head = f"{'model':<16}{'batch':>6}{'dlc ms':>11}"
+    head += f"{'before ms':>11}{'before/dlc':>12}" if other else ""
+    print(head + f"{'torch ms':>11}{'torch/dlc':>11}", flush=True)
+    rows = []
     for spec in a.models:
         name, batch = spec.split(":")
-        so = os.path.join(work, name + ".so")
-        subprocess.run([os.path.join(a.build, "tools", "dlc", "dlc"),
-                        os.path.join(HERE, "..", "models", name + ".net"), "-o", so], check=True)
-        out = subprocess.run([os.path.join(a.build, "tools", "dlc-run", "dlc-run"), "bench", so,
-                              "--batch", batch, "--iters", str(a.iters), "--warmup", "1",
-                              "--threads", str(a.threads)] + (["--train"] if a.train else []),
-                             check=True, capture_output=True, text=True).stdout
-        ours = json.loads(out)["train_step_ms_median" if a.train else "forward_ms_median"]
-        info = json.loads(subprocess.run([os.path.join(a.build, "tools", "dlc-run", "dlc-run"),
-                                          "info", so, "--json"], check=True, capture_output=True,
-                                         text=True).stdout)
-        shape = [int(batch)] + info["inputs"][0]["shape"][1:]
-        theirs = (torch_train_ms(name, info, int(batch), a.iters) if a.train
-                  else torch_ms(name, shape, a.threads, a.iters))
-        print(f"{name:<16}{batch:>6}{ours:>11.2f}{theirs:>11.2f}{theirs / ours:>11.2f}", flush=True)
-    print(f"torch {torch.__version__}; {1 if a.train else a.threads} thread(s) each"
-          + ("; training steps" if a.train else ""))
+        batch = int(batch)
+        ms, info = dlc_ms(ours, name, batch, a.train, a.threads, a.iters)
+        row = {"model": name, "batch": batch, "dlc_ms": ms}
+        line = f"{name:<16}{batch:>6}{ms:>11.2f}"
+        if other:
+            row["before_ms"] = dlc_ms(other, name, batch, a.train, a.threads, a.iters)[0]
+            line += f"{row['before_ms']:>11.2f}{row['before_ms'] / ms:>12.2f}"
+        theirs = run_json([python, os.path.abspath(__file__), "--threads", str(a.threads),
+                           "--iters", str(a.iters)] + (["--train"] if a.train else [])
+                          + ["--torch-side", json.dumps({"name": name, "batch": batch,
+                                                         "info": info})])
+        row["torch_ms"], torch_version = theirs["ms"], theirs["torch"]
+        rows.append(row)
+        print(line + f"{row['torch_ms']:>11.2f}{row['torch_ms'] / ms:>11.2f}", flush=True)
+    what = "training steps" if a.train else "forward"
+    print(f"torch {torch_version if rows else '?'}; {what}; {threads} thread(s) each")
+    os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
+    out = os.path.join(HERE, "results", "side_by_side" + ("_train" if a.train else "") + ".json")
+    with open(out, "w") as f:
+        json.dump({"machine": platform.machine(), "what": what, "threads": threads,
+                   "torch": torch_version if rows else None, "runs": rows}, f, indent=1)
+    print("wrote", os.path.relpath(out))
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

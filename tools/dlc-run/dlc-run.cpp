@@ -350,7 +350,8 @@ int main(int argc, char **argv) {
                          "Threads splitting the batch (0: one per processor)");
 
   CLI::App *benchCmd = app.add_subcommand(
-      "bench", "Time forward (or --train steps) on random inputs; prints JSON");
+      "bench", "Time forward (or --train steps) on random inputs and measure the "
+               "resident memory they add; prints JSON");
   benchCmd->add_option("model", model, "A model.so from dlc")->required();
   benchCmd->add_option("--batch", batch, "Samples per forward")->capture_default_str();
   benchCmd->add_option("--weights", weights, "Parameters as safetensors");
