@@ -283,6 +283,24 @@ private:
 
 } // namespace
 
+/// The parameters that dlc-outline-kernels found to alias no other become
+/// `noalias`: the kernels' buffers are views of one workspace, which LLVM
+/// alone cannot tell apart.
+static void markNoalias(llvm::Function &fn) {
+  llvm::Attribute positions = fn.getFnAttribute(mlir::dl::kNoaliasParamsAttr);
+  if (!positions.isStringAttribute())
+    return;
+  llvm::SmallVector<llvm::StringRef> list;
+  positions.getValueAsString().split(list, ',');
+  for (llvm::StringRef item : list) {
+    unsigned position;
+    if (!item.getAsInteger(10, position) && position < fn.arg_size() &&
+        fn.getArg(position)->getType()->isPointerTy())
+      fn.addParamAttr(position, llvm::Attribute::NoAlias);
+  }
+  fn.removeFnAttr(mlir::dl::kNoaliasParamsAttr);
+}
+
 std::unique_ptr<llvm::Module> dlc::buildModelModule(mlir::ModuleOp lowered,
                                                     const ModelInterface &spec,
                                                     const TargetOptions &options,
@@ -300,8 +318,10 @@ std::unique_ptr<llvm::Module> dlc::buildModelModule(mlir::ModuleOp lowered,
   }
   // Only the entry symbol stays visible: several models link into one binary.
   for (llvm::Function &fn : *module)
-    if (!fn.isDeclaration())
+    if (!fn.isDeclaration()) {
       fn.setLinkage(llvm::GlobalValue::InternalLinkage);
+      markNoalias(fn);
+    }
   for (llvm::GlobalVariable &g : module->globals())
     if (!g.isDeclaration())
       g.setLinkage(llvm::GlobalValue::InternalLinkage);

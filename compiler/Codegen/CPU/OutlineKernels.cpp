@@ -9,8 +9,11 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Codegen/CPU/Passes.h"
+#include "compiler/Dialect/DL/IR/FunctionNames.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Transforms/RegionUtils.h"
@@ -51,6 +54,58 @@ std::string kernelName(Operation *op, func::FuncOp parent, unsigned index) {
       .str();
 }
 
+/// The buffer `memref` is part of: an argument of the entry point, or the
+/// op that made it (a planned view of the workspace, an allocation, a
+/// global), through subviews, casts and reshapes; null when unknown (the
+/// workspace itself, a loop's result).
+Value bufferOf(Value memref, func::FuncOp parent) {
+  while (Operation *def = memref.getDefiningOp()) {
+    if (isa<memref::ViewOp, memref::AllocOp, memref::AllocaOp,
+            memref::GetGlobalOp>(def))
+      return memref;
+    auto view = dyn_cast<ViewLikeOpInterface>(def);
+    if (!view)
+      return nullptr;
+    memref = view.getViewSource();
+  }
+  auto arg = dyn_cast<BlockArgument>(memref);
+  if (!arg || arg.getOwner() != &parent.getBody().front() ||
+      parent.getArgAttr(arg.getArgNumber(), mlir::dl::kWorkspaceAttr))
+    return nullptr;
+  return memref;
+}
+
+/// The positions, among the LLVM function's parameters, of the aligned
+/// pointers of the memref `args` that share their buffer with no other
+/// argument (memrefs become allocated pointer, aligned pointer, offset,
+/// sizes, strides). Buffers that a kernel uses together are disjoint: the
+/// entry points' arguments do not overlap (abi.h) and buffers alive
+/// together have disjoint places in the workspace (dlc-plan-workspace).
+/// None when some buffer is unknown.
+std::string noaliasParameters(ValueRange args, func::FuncOp parent) {
+  llvm::DenseMap<Value, unsigned> uses;
+  for (Value v : args)
+    if (isa<MemRefType>(v.getType())) {
+      Value buffer = bufferOf(v, parent);
+      if (!buffer)
+        return "";
+      ++uses[buffer];
+    }
+  std::string positions;
+  unsigned position = 0;
+  for (Value v : args) {
+    auto type = dyn_cast<MemRefType>(v.getType());
+    if (!type) {
+      ++position;
+      continue;
+    }
+    if (uses[bufferOf(v, parent)] == 1)
+      positions += (positions.empty() ? "" : ",") + std::to_string(position + 1);
+    position += 3 + 2 * type.getRank();
+  }
+  return positions;
+}
+
 void outline(Operation *op, func::FuncOp parent, unsigned index, OpBuilder &b) {
   // The op's operands and the values its regions use from outside;
   // constants are copied in, so the kernel's loops keep constant bounds.
@@ -70,7 +125,12 @@ void outline(Operation *op, func::FuncOp parent, unsigned index, OpBuilder &b) {
       b.create<func::FuncOp>(op->getLoc(), kernelName(op, parent, index),
                              b.getFunctionType(types, {}));
   kernel.setPrivate();
-  kernel->setAttr("passthrough", b.getArrayAttr({b.getStringAttr("noinline")}));
+  SmallVector<Attribute> passthrough = {b.getStringAttr("noinline")};
+  std::string noalias = noaliasParameters(inputs, parent);
+  if (!noalias.empty())
+    passthrough.push_back(b.getArrayAttr(
+        {b.getStringAttr(mlir::dl::kNoaliasParamsAttr), b.getStringAttr(noalias)}));
+  kernel->setAttr("passthrough", b.getArrayAttr(passthrough));
   Block *body = kernel.addEntryBlock();
   IRMapping map;
   for (auto [value, arg] : llvm::zip(inputs, body->getArguments()))
@@ -90,14 +150,13 @@ struct OutlineKernels : dlc::impl::OutlineKernelsBase<OutlineKernels> {
   using OutlineKernelsBase::OutlineKernelsBase;
   void runOnOperation() override {
     OpBuilder b(&getContext());
-    auto fn = getOperation().lookupSymbol<func::FuncOp>(function);
-    if (!fn || fn.isExternal())
-      return;
-    SmallVector<Operation *> kernels = kernelsOf(fn);
-    if (kernels.size() <= minKernels)
-      return;
-    for (auto [i, op] : llvm::enumerate(kernels))
-      outline(op, fn, i, b);
+    SmallVector<func::FuncOp> entries;
+    for (auto fn : getOperation().getOps<func::FuncOp>())
+      if (fn.isPublic() && !fn.isExternal())
+        entries.push_back(fn);
+    for (func::FuncOp fn : entries)
+      for (auto [i, op] : llvm::enumerate(kernelsOf(fn)))
+        outline(op, fn, i, b);
   }
 };
 

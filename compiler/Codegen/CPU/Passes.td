@@ -57,27 +57,28 @@ def HoistAccumulators : Pass<"dlc-hoist-accumulators", "mlir::func::FuncOp"> {
 }
 
 def OutlineKernels : Pass<"dlc-outline-kernels", "mlir::ModuleOp"> {
-  let summary = "Move each loop nest of the training step into its own function";
+  let summary = "Move each loop nest of the entry points into its own "
+                "function, telling LLVM which of its buffers alias no other";
   let description = [{
-    After bufferisation a network is one function holding one loop nest (a
-    linalg op or an scf.for nest) per layer; the training step holds three
-    per layer. LLVM's loop passes grow faster than linearly with a
-    function's size (ResNet-50's train step spent two of its 2.2 minutes of
-    compilation in LoopRotate; 32 s in all once outlined), so in the
-    function `function`, when it has more than `min-kernels` loop nests,
-    each top-level op with regions becomes a private function called in its
-    place, its free values (memrefs, scalars) passed as arguments, marked
-    noinline so LLVM optimises the kernels one at a time. @forward stays
-    whole: LLVM vectorises its loops better knowing where every buffer
-    comes from (ResNet-18 ran 25 % slower outlined).
+    After bufferisation an entry point (@forward, @prepare, @train_step) is
+    one loop nest (a linalg op or an scf.for nest) per layer, and every
+    intermediate buffer is a view of one workspace (dlc-plan-workspace):
+    LLVM cannot tell those views apart, so it keeps a matrix product's
+    accumulator in memory and does not vectorise loops that write one view
+    and read another. Each top-level op with regions becomes a private
+    function called in its place, its free values (memrefs, scalars)
+    passed as arguments, marked noinline so LLVM optimises the kernels one
+    at a time (LLVM's loop passes grow faster than linearly with a
+    function's size: ResNet-50's train step spent two of its 2.2 minutes of
+    compilation in LoopRotate before). A memref argument whose buffer (an
+    argument of the entry point, a planned view of the workspace, an
+    allocation) no other argument shares is disjoint from the others: the
+    entry points' arguments do not overlap (abi.h), and buffers that one
+    op uses are alive together, so their places in the workspace are
+    disjoint. Its aligned pointer is listed in the kernel's
+    `dlc-noalias-params` LLVM attribute, which the translation to LLVM IR
+    turns into a `noalias` parameter.
   }];
-  let options = [
-    Option<"function", "function", "std::string",
-           /*default=*/"::mlir::dl::kTrainStepFunc.str()",
-           "The function whose loop nests are outlined">,
-    Option<"minKernels", "min-kernels", "unsigned", /*default=*/"64",
-           "Outline only when the function has more loop nests than this">
-  ];
   let dependentDialects = ["::mlir::func::FuncDialect"];
 }
 

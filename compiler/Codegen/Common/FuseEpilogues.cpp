@@ -51,9 +51,11 @@ OpOperand *reductionInput(linalg::GenericOp op) {
 }
 
 /// Tiles of as many samples (dense results, N x F) or as many rows of one
-/// sample (N x C x H x W ...) as fit in `tileBytes`.
+/// sample (N x C x H x W ...) as fit in `tileBytes`, but at least
+/// `minPixels` pixels (or the whole image): a narrower tile starves the
+/// convolution's vector loops (a 7x7 image's row is 7 pixels).
 SmallVector<OpFoldResult> tileSizes(OpBuilder &b, ShapedType type,
-                                    int64_t tileBytes) {
+                                    int64_t tileBytes, int64_t minPixels) {
   int64_t rank = type.getRank();
   SmallVector<OpFoldResult> sizes(rank, b.getIndexAttr(0));
   int64_t tiled = rank < 3 ? 0 : 2;
@@ -67,12 +69,21 @@ SmallVector<OpFoldResult> tileSizes(OpBuilder &b, ShapedType type,
     sizes[0] = b.getIndexAttr(std::max<int64_t>(1, tileBytes / slice));
     return sizes;
   }
-  int64_t rows = 1;
-  for (int64_t r = 1; r <= type.getDimSize(tiled); ++r)
-    if (type.getDimSize(tiled) % r == 0 && r * slice <= tileBytes)
-      rows = r;
+  int64_t height = type.getDimSize(tiled), pixelsPerRow = 1;
+  for (int64_t d = tiled + 1; d < rank; ++d)
+    pixelsPerRow *= type.isDynamicDim(d) ? 1 : type.getDimSize(d);
+  // Divisors of the height: the most rows that fit, or else the fewest
+  // that hold minPixels.
+  int64_t fewest = height, most = 0;
+  for (int64_t r = height; r >= 1; --r)
+    if (height % r == 0) {
+      if (r * pixelsPerRow >= minPixels)
+        fewest = r;
+      if (!most && r * slice <= tileBytes)
+        most = r;
+    }
   sizes[0] = b.getIndexAttr(1);
-  sizes[tiled] = b.getIndexAttr(rows);
+  sizes[tiled] = b.getIndexAttr(std::max(fewest, most));
   return sizes;
 }
 
@@ -125,7 +136,8 @@ struct FuseEpilogues : dlc::impl::FuseEpiloguesBase<FuseEpilogues> {
           dlc::writeInto(b, op, reductionInput(op), /*result=*/0);
       scf::SCFTileAndFuseOptions options;
       options.tilingOptions.setTileSizes(
-          tileSizes(b, cast<ShapedType>(epilogue.getDpsInits()[0].getType()), tileBytes));
+          tileSizes(b, cast<ShapedType>(epilogue.getDpsInits()[0].getType()),
+                    tileBytes, minPixels));
       options.setFusionControlFn(fuseIntoTile(epilogue));
       b.setInsertionPoint(epilogue);
       FailureOr<scf::SCFTileAndFuseResult> tiled =

@@ -56,13 +56,18 @@ def FuseEpilogues : Pass<"dlc-fuse-epilogues", "mlir::func::FuncOp"> {
     it is tiled, one sample and as many rows as fit in `tile-bytes` per
     tile, and the reduction and its initialisation are fused into the tile
     loops. The un-activated result never exists beyond one tile, which stays
-    in cache while the epilogue runs. Producers of a reduction's inputs
+    in cache while the epilogue runs. A tile of an image holds at least
+    `min-pixels` pixels (the whole image when it has fewer): narrower tiles
+    starve the convolution's vector loops. Producers of a reduction's inputs
     (padding, the previous layer) are not fused: they would be recomputed
     for every tile.
   }];
   let options = [
     Option<"tileBytes", "tile-bytes", "int64_t", /*default=*/"65536",
-           "Largest tile of a layer's result, in bytes">
+           "Largest tile of a layer's result, in bytes">,
+    Option<"minPixels", "min-pixels", "int64_t", /*default=*/"64",
+           "Fewest pixels in a tile of an image (whole rows; the whole image "
+           "when it has fewer), whatever its bytes">
   ];
   let dependentDialects = ["::mlir::linalg::LinalgDialect",
                            "::mlir::scf::SCFDialect",

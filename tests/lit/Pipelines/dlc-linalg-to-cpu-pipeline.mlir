@@ -4,15 +4,19 @@
 
 // Tests that the CPU pipeline takes linalg on tensors to the LLVM dialect,
 // the result becoming a third memref argument (an out-parameter the caller
-// allocates), and sizes its register blocks for the target: 4 channels x
-// 32 pixels with AVX-512, 4 x 16 with AVX2 (x86-64-v3). An unknown CPU is
-// an error.
+// allocates), each loop nest a kernel of its own that knows which of its
+// pointers alias no other, and sizes its register blocks for the target:
+// 4 channels x 32 pixels with AVX-512, 4 x 16 with AVX2 (x86-64-v3). An
+// unknown CPU is an error.
 
-// CHECK-LABEL: llvm.func @conv
-// CHECK-SAME: %arg22: !llvm.ptr, %arg23: !llvm.ptr
+// CHECK-LABEL: llvm.func @conv_1(
+// CHECK-SAME: ["dlc-noalias-params", "{{[0-9,]+}}"]
 // AVX512: llvm.fmul {{.*}} : vector<32xf32>
 // AVX2-NOT: vector<32xf32>
 // AVX2: llvm.fmul {{.*}} : vector<16xf32>
+// CHECK-LABEL: llvm.func @conv(
+// CHECK-SAME: %arg22: !llvm.ptr, %arg23: !llvm.ptr
+// CHECK: llvm.call @conv_1(
 // CHECK: llvm.return
 // BAD: unknown CPU 'pentium9'
 func.func @conv(%x: tensor<1x8x66x66xf32>, %w: tensor<16x8x3x3xf32>) -> tensor<1x16x64x64xf32> {

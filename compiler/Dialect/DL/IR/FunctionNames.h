@@ -28,6 +28,10 @@ inline constexpr llvm::StringLiteral kWorkspaceSizeFunc = "workspace_size";
 /// The argument attribute of the entry points' workspace (a memref<?xi8>),
 /// added by dlc-plan-workspace.
 inline constexpr llvm::StringLiteral kWorkspaceAttr = "dl.workspace";
+/// The LLVM function attribute that dlc-outline-kernels gives a kernel:
+/// the comma-separated positions of its pointer parameters that alias no
+/// other; the translation to LLVM IR makes them `noalias` parameters.
+inline constexpr llvm::StringLiteral kNoaliasParamsAttr = "dlc-noalias-params";
 
 } // namespace mlir::dl
 

@@ -1,12 +1,14 @@
 // RUN: dlc-opt %s --pass-pipeline='builtin.module(func.func(dlc-fuse-epilogues),canonicalize)' | FileCheck %s
-// RUN: dlc-opt %s --pass-pipeline='builtin.module(func.func(dlc-fuse-epilogues{tile-bytes=256}),canonicalize)' | FileCheck %s --check-prefix=ROWS
+// RUN: dlc-opt %s --pass-pipeline='builtin.module(func.func(dlc-fuse-epilogues{tile-bytes=256 min-pixels=16}),canonicalize)' | FileCheck %s --check-prefix=ROWS
+// RUN: dlc-opt %s --pass-pipeline='builtin.module(func.func(dlc-fuse-epilogues{tile-bytes=256 min-pixels=32}),canonicalize)' | FileCheck %s --check-prefix=PIXELS
 
 // Tests that a convolution, a residual block's two convolutions, a dense
 // layer and a transposed convolution each become one loop nest with their
 // initialisation (bias) and elementwise epilogue (batchnorm, activation,
 // residual add) inside, the epilogue updating the reduction's tile in
-// place; that tiles hold as many rows as fit in tile-bytes; and that a
-// result the backward pass keeps is left alone.
+// place; that tiles hold as many rows as fit in tile-bytes, but at least
+// min-pixels pixels (64 by default: these 8x8 images are one tile); and
+// that a result the backward pass keeps is left alone.
 
 // CHECK-LABEL: func.func @conv_bn_relu(
 // CHECK-NOT: linalg.conv
@@ -27,6 +29,11 @@
 // ROWS: scf.for %[[H:.*]] = %c0 to %c8 step %c2
 // ROWS: tensor.extract_slice %arg0[%[[N]], 0, %[[H]], 0] [1, 4, 4, 10]
 // ROWS: linalg.conv_2d_nchw_fchw {{.*}} -> tensor<1x4x2x8xf32>
+
+// 2 rows hold 16 pixels: tiles of 4 rows hold 32.
+// PIXELS-LABEL: func.func @conv_bn_relu(
+// PIXELS: scf.for %[[H:.*]] = %c0 to %c8 step %c4
+// PIXELS: linalg.conv_2d_nchw_fchw {{.*}} -> tensor<1x4x4x8xf32>
 
 #c = affine_map<(n, c, h, w) -> (c)>
 #id = affine_map<(n, c, h, w) -> (n, c, h, w)>
