@@ -43,12 +43,11 @@ def torch_side(name, info, batch, train, threads, iters):
     print(json.dumps({"ms": sorted(times)[len(times) // 2], "torch": torch.__version__}))
 
 
-def dlc_ms(build, name, batch, train, threads, iters):
-    so = build.compile(name)
+def dlc_ms(build, so, batch, train, threads, iters):
     key = "train_step_ms_median" if train else "forward_ms_median"
     return run_json([build.dlc_run, "bench", so, "--batch", str(batch), "--iters", str(iters),
                      "--warmup", "1", "--threads", str(threads)]
-                    + (["--train"] if train else []))[key], build.info(so)
+                    + (["--train"] if train else []))[key]
 
 
 def main():
@@ -77,11 +76,13 @@ def main():
     for spec in a.models:
         name, batch = spec.split(":")
         batch = int(batch)
-        ms, info = dlc_ms(ours, name, batch, a.train, a.threads, a.iters)
+        so = ours.compile(name)
+        ms, info = dlc_ms(ours, so, batch, a.train, a.threads, a.iters), ours.info(so)
         row = {"model": name, "batch": batch, "dlc_ms": ms}
         line = f"{name:<16}{batch:>6}{ms:>11.2f}"
         if other:
-            row["before_ms"] = dlc_ms(other, name, batch, a.train, a.threads, a.iters)[0]
+            row["before_ms"] = dlc_ms(other, other.compile(name), batch, a.train, a.threads,
+                                      a.iters)
             line += f"{row['before_ms']:>11.2f}{row['before_ms'] / ms:>12.2f}"
         theirs = run_json([python, os.path.abspath(__file__), "--threads", str(a.threads),
                            "--iters", str(a.iters)] + (["--train"] if a.train else [])
