@@ -202,6 +202,37 @@ static dlrt_status prepare(dlrt_model *model) {
   return ok();
 }
 
+/// The compiled code assumes that the tensors it is handed do not overlap
+/// (abi.h): an output that shares memory with an input or another output
+/// is refused.
+static dlrt_status checkNoOverlap(const dlc_model_v4 *d, int64_t batch,
+                                  const void *const *inputs,
+                                  void *const *outputs) {
+  struct Range {
+    const char *kind, *name;
+    uintptr_t begin, end;
+  };
+  std::vector<Range> ranges;
+  auto add = [&](const char *kind, const dlc_tensor_info &t, const void *p) {
+    auto begin = reinterpret_cast<uintptr_t>(p);
+    // f32 and i32: 4 bytes an element.
+    ranges.push_back({kind, t.name, begin,
+                      begin + 4 * uint64_t(dlrt_tensor_elements(&t, batch))});
+  };
+  for (int32_t i = 0; i < d->num_outputs; ++i)
+    add("output", d->outputs[i], outputs[i]);
+  for (int32_t i = 0; i < d->num_inputs; ++i)
+    add("input", d->inputs[i], inputs[i]);
+  for (int32_t i = 0; i < d->num_outputs; ++i)
+    for (size_t j = i + 1; j < ranges.size(); ++j)
+      if (ranges[i].begin < ranges[j].end && ranges[j].begin < ranges[i].end)
+        return fail(DLRT_ERROR_ARGUMENT,
+                    "output '{}' overlaps {} '{}': each output needs memory "
+                    "of its own",
+                    ranges[i].name, ranges[j].kind, ranges[j].name);
+  return DLRT_OK;
+}
+
 dlrt_status dlrt_model_forward(dlrt_model *model, int64_t batch,
                                const void *const *inputs, void *const *outputs) {
   return dlrt::guarded("dlrt_model_forward", [&]() -> dlrt_status {
@@ -219,6 +250,9 @@ dlrt_status dlrt_model_forward(dlrt_model *model, int64_t batch,
     for (int32_t i = 0; i < d->num_outputs; ++i)
       if (!outputs[i])
         return fail(DLRT_ERROR_ARGUMENT, "output '{}' is NULL", d->outputs[i].name);
+    if (dlrt_status status = checkNoOverlap(d, batch, inputs, outputs);
+        status != DLRT_OK)
+      return status;
     if (dlrt_status status = prepare(model); status != DLRT_OK)
       return status;
     std::vector<void *> params, prepared;

@@ -169,6 +169,17 @@ TEST(Model, ForwardChecksItsArguments) {
   EXPECT_EQ(dlrt_model_forward(m.model, 3, nullIn, out), DLRT_ERROR_ARGUMENT);
   EXPECT_TRUE(contains(lastError(), "input 'image'")) << lastError();
   EXPECT_EQ(dlrt_model_forward(nullptr, 3, in, out), DLRT_ERROR_ARGUMENT);
+  // The compiled code assumes its buffers do not overlap: an output written
+  // over its input is refused, one that ends where the input starts is not.
+  void *overInput[] = {x.data() + 64};
+  EXPECT_EQ(dlrt_model_forward(m.model, 3, in, overInput), DLRT_ERROR_ARGUMENT);
+  EXPECT_TRUE(contains(lastError(), "output 'logits' overlaps input 'image'"))
+      << lastError();
+  std::vector<float> both(3 * 10 + 3 * 64);
+  const void *after[] = {both.data() + 3 * 10};
+  void *before[] = {both.data()};
+  EXPECT_EQ(dlrt_model_forward(m.model, 3, after, before), DLRT_OK)
+      << lastError();
 
   dlrt::Model cpp = dlrt::Model::open(DLRT_TEST_MLP);
   EXPECT_THROW(cpp.forward(1, {}), dlrt::Error);

@@ -8,7 +8,10 @@
  * is all they share. Plain C, no dependencies.
  *
  * Tensors cross this boundary as plain pointers to contiguous, row-major
- * (NCHW) data; shape[0] == -1 marks the batch, chosen at run time.
+ * (NCHW) data; shape[0] == -1 marks the batch, chosen at run time. The
+ * tensors and the workspace handed to one call must not overlap one
+ * another: the compiled code assumes they do not (train_step's params and
+ * state are each one buffer, read and then updated in place).
  *===----------------------------------------------------------------------===*/
 
 #ifndef DLRT_ABI_H

@@ -154,7 +154,8 @@ DLRT_API dlrt_status dlrt_model_set_threads(dlrt_model *model, int32_t threads);
 
 /* Runs inference on `batch` samples. inputs[i] (caller-owned, read) holds
  * dlrt_tensor_elements(&inputs[i], batch) values of the descriptor's i-th
- * input; outputs[i] (caller-owned, written) room for the i-th output. */
+ * input; outputs[i] (caller-owned, written) room for the i-th output. An
+ * output that overlaps an input or another output is an error. */
 DLRT_API dlrt_status dlrt_model_forward(dlrt_model *model, int64_t batch,
                                const void *const *inputs,
                                void *const *outputs);
