@@ -59,3 +59,23 @@ def torch_model(name, info, batch, train):
     targets = [torch.randint(0, classes, shape(t)) if t["dtype"] == "i32"
                else torch.rand(*shape(t)) for t in info["targets"]]
     return model.train(), inputs, targets, loss
+
+
+def torch_call(name, info, batch, train):
+    """(call, optimizer): a function that runs one forward (no_grad) or one
+    training step (SGD with momentum) of models/<name>.net in PyTorch, and
+    its optimizer (None for a forward)."""
+    import torch
+    model, x, t, loss = torch_model(name, info, batch, train)
+    if not train:
+        def forward():
+            with torch.no_grad():
+                model(*x)
+        return forward, None
+    opt = torch.optim.SGD(model.parameters(), lr=1e-6, momentum=0.9)
+
+    def step():
+        opt.zero_grad()
+        loss(model(*x), *t).backward()
+        opt.step()
+    return step, opt

@@ -16,7 +16,7 @@ on one thread on both sides. Writes bench/results/peak_memory.json.
 """
 import argparse, json, os, platform, re, sys
 
-from common import HERE, Build, run_json, torch_model, torch_python
+from common import HERE, Build, run_json, torch_call, torch_python
 
 MB = 1 << 20
 
@@ -32,22 +32,13 @@ def torch_side(name, info, batch, work, threads, iters):
     import gc
     import torch
     torch.set_num_threads(threads)
-    model, x, t, loss = torch_model(name, info, batch, work == "train")
-    if work == "train":
-        opt = torch.optim.SGD(model.parameters(), lr=1e-6, momentum=0.9)
+    call, opt = torch_call(name, info, batch, work == "train")
+    if opt:
         # The momentum buffers, resident before the first step as dlc's are
         # (SGD's first step would make the same values).
-        for p in model.parameters():
-            opt.state[p]["momentum_buffer"] = torch.zeros_like(p)
-
-        def call():
-            opt.zero_grad()
-            loss(model(*x), *t).backward()
-            opt.step()
-    else:
-        def call():
-            with torch.no_grad():
-                model(*x)
+        for group in opt.param_groups:
+            for p in group["params"]:
+                opt.state[p]["momentum_buffer"] = torch.zeros_like(p)
     gc.collect()
     baseline = status_bytes("VmRSS")
     with open("/proc/self/clear_refs", "w") as f:

@@ -15,25 +15,14 @@ bench/results/side_by_side[_train].json.
 """
 import argparse, json, os, platform, sys, time
 
-from common import HERE, Build, run_json, torch_model, torch_python
+from common import HERE, Build, run_json, torch_call, torch_python
 
 
 def torch_side(name, info, batch, train, threads, iters):
     """Runs in the PyTorch environment: the median time of `iters` calls."""
     import torch
     torch.set_num_threads(threads)
-    model, x, t, loss = torch_model(name, info, batch, train)
-    if train:
-        opt = torch.optim.SGD(model.parameters(), lr=1e-6, momentum=0.9)
-
-        def call():
-            opt.zero_grad()
-            loss(model(*x), *t).backward()
-            opt.step()
-    else:
-        def call():
-            with torch.no_grad():
-                model(*x)
+    call, _ = torch_call(name, info, batch, train)
     call()  # warm-up
     times = []
     for _ in range(iters):
