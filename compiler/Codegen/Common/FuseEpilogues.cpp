@@ -50,6 +50,41 @@ OpOperand *reductionInput(linalg::GenericOp op) {
   return nullptr;
 }
 
+/// Another input of `op` that op may overwrite instead of the reduction's
+/// result (a residual block's shortcut): read element for element like the
+/// result, not an argument of the function, read only by op and by the
+/// layers before it (in inference it is dead after the add; the backward
+/// pass keeps it). Not when op's result goes to a padding: dlc-pad-in-place has
+/// the layer write into the next convolution's padded input instead.
+OpOperand *overwritableInput(linalg::GenericOp op, OpOperand *reduction) {
+  if (llvm::any_of(op->getResult(0).getUsers(),
+                   [](Operation *u) { return isa<tensor::InsertSliceOp>(u); }))
+    return nullptr;
+  for (OpOperand *in : op.getDpsInputOperands()) {
+    Value x = in->get();
+    // A reduction (a projection shortcut) is computed in the tile instead.
+    auto producer = x.getDefiningOp<linalg::LinalgOp>();
+    if (in == reduction || isa<BlockArgument>(x) ||
+        (producer && producer.getNumReductionLoops() > 0) ||
+        !dlc::canWriteInto(op, in, 0))
+      continue;
+    bool readBefore = llvm::all_of(x.getUses(), [&](OpOperand &use) {
+      Operation *user = use.getOwner();
+      if (user == op)
+        return &use == in;
+      auto linalgOp = dyn_cast<linalg::LinalgOp>(user);
+      bool reads = isa<tensor::ExtractSliceOp, tensor::DimOp>(user) ||
+                   (linalgOp && linalgOp.isDpsInput(&use));
+      // Readers may be inside an earlier layer's tile loops.
+      Operation *layer = op->getBlock()->findAncestorOpInBlock(*user);
+      return reads && layer && layer->isBeforeInBlock(op);
+    });
+    if (readBefore)
+      return in;
+  }
+  return nullptr;
+}
+
 /// Tiles of as many samples (dense results, N x F) or as many rows of one
 /// sample (N x C x H x W ...) as fit in `tileBytes`, but at least
 /// `minPixels` pixels (or the whole image): a narrower tile starves the
@@ -87,15 +122,28 @@ SmallVector<OpFoldResult> tileSizes(OpBuilder &b, ShapedType type,
   return sizes;
 }
 
+/// Whether every tile of `type` has the same, static shape.
+bool staticTiles(ShapedType type, ArrayRef<OpFoldResult> sizes) {
+  for (auto [d, size] : llvm::enumerate(sizes)) {
+    int64_t tile = *getConstantIntValue(size);
+    if (tile > 1 && (type.isDynamicDim(d) || type.getDimSize(d) % tile != 0))
+      return false;
+  }
+  return true;
+}
+
 /// Fuses into the tile the producers of what the tile writes (the
 /// reductions, their initialisations) and the reductions that only `epilogue`
 /// reads, element for element; never the producers of a reduction's inputs,
-/// which would be recomputed for every tile.
-scf::SCFTileAndFuseOptions::ControlFnTy fuseIntoTile(Operation *epilogue) {
-  return [epilogue](tensor::ExtractSliceOp slice, OpResult producer,
-                    bool destination) -> std::tuple<bool, bool> {
+/// which would be recomputed for every tile, nor of an input that the
+/// epilogue overwrites.
+scf::SCFTileAndFuseOptions::ControlFnTy fuseIntoTile(Operation *epilogue,
+                                                     Value overwritten) {
+  return [epilogue, overwritten](tensor::ExtractSliceOp slice,
+                                 OpResult producer,
+                                 bool destination) -> std::tuple<bool, bool> {
     auto op = dyn_cast<linalg::LinalgOp>(producer.getOwner());
-    if (!op)
+    if (!op || producer == overwritten)
       return {false, false};
     // What the tile writes into, or a fused reduction's initialisation:
     // each tile computes its own part once.
@@ -132,13 +180,20 @@ struct FuseEpilogues : dlc::impl::FuseEpiloguesBase<FuseEpilogues> {
     });
     IRRewriter b(&getContext());
     for (linalg::GenericOp op : epilogues) {
-      linalg::GenericOp epilogue =
-          dlc::writeInto(b, op, reductionInput(op), /*result=*/0);
+      auto type = cast<ShapedType>(op->getResult(0).getType());
+      SmallVector<OpFoldResult> sizes =
+          tileSizes(b, type, tileBytes, minPixels);
+      OpOperand *reduction = reductionInput(op);
+      // The reduction then needs a scratch tile, which lives in the
+      // workspace only with a static size.
+      OpOperand *overwritten =
+          staticTiles(type, sizes) ? overwritableInput(op, reduction) : nullptr;
+      Value kept = overwritten ? overwritten->get() : Value();
+      linalg::GenericOp epilogue = dlc::writeInto(
+          b, op, overwritten ? overwritten : reduction, /*result=*/0);
       scf::SCFTileAndFuseOptions options;
-      options.tilingOptions.setTileSizes(
-          tileSizes(b, cast<ShapedType>(epilogue.getDpsInits()[0].getType()),
-                    tileBytes, minPixels));
-      options.setFusionControlFn(fuseIntoTile(epilogue));
+      options.tilingOptions.setTileSizes(sizes);
+      options.setFusionControlFn(fuseIntoTile(epilogue, kept));
       b.setInsertionPoint(epilogue);
       FailureOr<scf::SCFTileAndFuseResult> tiled =
           scf::tileConsumerAndFuseProducersUsingSCF(

@@ -56,7 +56,11 @@ def FuseEpilogues : Pass<"dlc-fuse-epilogues", "mlir::func::FuncOp"> {
     it is tiled, one sample and as many rows as fit in `tile-bytes` per
     tile, and the reduction and its initialisation are fused into the tile
     loops. The un-activated result never exists beyond one tile, which stays
-    in cache while the epilogue runs. A tile of an image holds at least
+    in cache while the epilogue runs. When the epilogue reads another tensor
+    element for element that no later op reads (a residual block's identity
+    shortcut, at inference), it writes into that tensor instead and the
+    reduction goes to a tile-sized scratch: the block needs no buffer of
+    its own. A tile of an image holds at least
     `min-pixels` pixels (the whole image when it has fewer): narrower tiles
     starve the convolution's vector loops. Producers of a reduction's inputs
     (padding, the previous layer) are not fused: they would be recomputed

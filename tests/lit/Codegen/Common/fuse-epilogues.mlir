@@ -1,6 +1,7 @@
 // RUN: dlc-opt %s --pass-pipeline='builtin.module(func.func(dlc-fuse-epilogues),canonicalize)' | FileCheck %s
 // RUN: dlc-opt %s --pass-pipeline='builtin.module(func.func(dlc-fuse-epilogues{tile-bytes=256 min-pixels=16}),canonicalize)' | FileCheck %s --check-prefix=ROWS
 // RUN: dlc-opt %s --pass-pipeline='builtin.module(func.func(dlc-fuse-epilogues{tile-bytes=256 min-pixels=32}),canonicalize)' | FileCheck %s --check-prefix=PIXELS
+// RUN: dlc-opt %s --pass-pipeline='builtin.module(func.func(dlc-fuse-epilogues),canonicalize,one-shot-bufferize{bufferize-function-boundaries})' | FileCheck %s --check-prefix=INPLACE
 
 // Tests that a convolution, a residual block's two convolutions, a dense
 // layer and a transposed convolution each become one loop nest with their
@@ -191,4 +192,82 @@ func.func @kept_for_backward(%x: tensor<?x4x10x10xf32>, %w: tensor<4x4x3x3xf32>)
     linalg.yield %0 : f32
   } -> tensor<?x4x8x8xf32>
   return %y, %conv : tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>
+}
+
+
+// An identity shortcut that only earlier layers read (inference) is
+// overwritten: the block's result is computed into it, the convolution
+// into a tile-sized scratch, so the block needs no buffer of its own (and
+// bufferisation allocates none). One that is read later (the backward pass
+// keeps it) is not.
+// INPLACE-LABEL: func.func @residual_in_place(
+// INPLACE: linalg.generic {{.*}} outs(%[[X:[a-z_0-9]+]] : memref<?x4x8x8xf32>)
+// INPLACE-NOT: memref.alloc(%
+// INPLACE: scf.for {{.*}} iter_args(%{{.*}} = %[[X]])
+// INPLACE-NOT: memref.alloc(%
+// INPLACE: return
+// CHECK-LABEL: func.func @residual_in_place(
+// CHECK: %[[X:.*]] = linalg.generic
+// CHECK: linalg.conv_2d_nchw_fchw {{.*}} ins(%[[X]],
+// CHECK: scf.for %[[N:.*]] = %c0 to %{{.*}} step %c1 iter_args(%[[ACC:.*]] = %[[X]])
+// CHECK: %[[SCRATCH:.*]] = tensor.empty() : tensor<1x4x8x8xf32>
+// CHECK: %[[CONV:.*]] = linalg.conv_2d_nchw_fchw {{.*}} outs(%{{.*}} : tensor<1x4x8x8xf32>)
+// CHECK: %[[SHORTCUT:.*]] = tensor.extract_slice %[[ACC]][%[[N]], 0, 0, 0] [1, 4, 8, 8]
+// CHECK: linalg.generic {{.*}} ins(%[[CONV]] : tensor<1x4x8x8xf32>) outs(%[[SHORTCUT]] : tensor<1x4x8x8xf32>)
+// CHECK: arith.addf
+// CHECK-LABEL: func.func @residual_kept(
+// CHECK: %[[X:.*]] = linalg.generic
+// CHECK: scf.for %{{.*}} iter_args(%[[ACC:.*]] = %{{.*}})
+// CHECK-NOT: iter_args(%{{.*}} = %[[X]])
+// CHECK: return
+func.func @residual_in_place(%s: tensor<?x4x8x8xf32>, %w: tensor<4x4x1x1xf32>) -> tensor<?x4x8x8xf32> {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f32
+  %n = tensor.dim %s, %c0 : tensor<?x4x8x8xf32>
+  %e = tensor.empty(%n) : tensor<?x4x8x8xf32>
+  %x = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%s : tensor<?x4x8x8xf32>) outs(%e : tensor<?x4x8x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %0 = arith.maximumf %in, %zero : f32
+    linalg.yield %0 : f32
+  } -> tensor<?x4x8x8xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
+  %c1 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%x, %w : tensor<?x4x8x8xf32>, tensor<4x4x1x1xf32>) outs(%f : tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
+  %conv = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%c1, %w : tensor<?x4x8x8xf32>, tensor<4x4x1x1xf32>) outs(%f : tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
+  %y = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%conv, %x : tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>) outs(%e : tensor<?x4x8x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %out: f32):
+    %0 = arith.addf %a, %b : f32
+    %1 = arith.maximumf %0, %zero : f32
+    linalg.yield %1 : f32
+  } -> tensor<?x4x8x8xf32>
+  return %y : tensor<?x4x8x8xf32>
+}
+
+func.func @residual_kept(%s: tensor<?x4x8x8xf32>, %w: tensor<4x4x1x1xf32>) -> (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>) {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f32
+  %n = tensor.dim %s, %c0 : tensor<?x4x8x8xf32>
+  %e = tensor.empty(%n) : tensor<?x4x8x8xf32>
+  %x = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%s : tensor<?x4x8x8xf32>) outs(%e : tensor<?x4x8x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %0 = arith.maximumf %in, %zero : f32
+    linalg.yield %0 : f32
+  } -> tensor<?x4x8x8xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
+  %c1 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%x, %w : tensor<?x4x8x8xf32>, tensor<4x4x1x1xf32>) outs(%f : tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
+  %conv = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%c1, %w : tensor<?x4x8x8xf32>, tensor<4x4x1x1xf32>) outs(%f : tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
+  %y = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%conv, %x : tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>) outs(%e : tensor<?x4x8x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %out: f32):
+    %0 = arith.addf %a, %b : f32
+    %1 = arith.maximumf %0, %zero : f32
+    linalg.yield %1 : f32
+  } -> tensor<?x4x8x8xf32>
+  return %y, %x : tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>
 }
