@@ -12,7 +12,9 @@
 // elementwise, so in place is exact), then it is tiled with TilingInterface
 // and the reduction and its initialisation are fused into the tile loops
 // (scf::tileConsumerAndFuseProducersUsingSCF). The un-activated result then
-// never exists beyond one tile.
+// never exists beyond one tile. When the epilogue may overwrite another
+// input (an identity shortcut nothing reads later), it writes there and the
+// reduction's tile is scratch.
 //
 //===----------------------------------------------------------------------===//
 
@@ -51,11 +53,11 @@ OpOperand *reductionInput(linalg::GenericOp op) {
 }
 
 /// Another input of `op` that op may overwrite instead of the reduction's
-/// result (a residual block's shortcut): read element for element like the
-/// result, not an argument of the function, read only by op and by the
-/// layers before it (in inference it is dead after the add; the backward
-/// pass keeps it). Not when op's result goes to a padding: dlc-pad-in-place has
-/// the layer write into the next convolution's padded input instead.
+/// result (a residual block's shortcut, the activation a ReLU mask reads):
+/// read element for element like the result, not an argument of the
+/// function, read only by op and by the layers before it. Not when op's
+/// result goes to a padding: dlc-pad-in-place has the layer write into the
+/// next convolution's padded input instead.
 OpOperand *overwritableInput(linalg::GenericOp op, OpOperand *reduction) {
   if (llvm::any_of(op->getResult(0).getUsers(),
                    [](Operation *u) { return isa<tensor::InsertSliceOp>(u); }))
