@@ -1,5 +1,6 @@
-"""Time of dlc and PyTorch 2.x, side by side in one run on this machine,
-with the ratio (the machine is shared and noisy: only ratios travel).
+"""Time of dlc, PyTorch 2.x eager and (forward) onnxruntime, side by side
+in one run on this machine, with the ratios (the machine is shared and
+noisy: only ratios travel).
 
 usage: side_by_side.py [--build BUILD] [--against OTHER_BUILD] [--python PY]
                        [--threads 2] [--iters 5] [--train] [MODEL:BATCH ...]
@@ -10,26 +11,56 @@ one training step (forward, loss, backward, SGD with momentum), one thread
 on both sides (dlc's steps are single-threaded for now). --against times a
 second dlc build too (a checkout before a change), so a change is measured
 against its own past in the same run. PyTorch is bench/setup_venv.sh's
-PyTorch 2.x unless --python names another. Writes
+PyTorch 2.x and onnxruntime unless --python names another; onnxruntime
+runs the PyTorch model exported to ONNX. Writes
 bench/results/side_by_side[_train].json.
 """
 import argparse, json, os, platform, sys, time
 
-from common import HERE, Build, run_json, torch_call, torch_python
+from common import HERE, Build, run_json, torch_call, torch_model, torch_python
 
 
-def torch_side(name, info, batch, train, threads, iters):
-    """Runs in the PyTorch environment: the median time of `iters` calls."""
-    import torch
-    torch.set_num_threads(threads)
-    call, _ = torch_call(name, info, batch, train)
+def median_ms(call, iters):
     call()  # warm-up
     times = []
     for _ in range(iters):
         start = time.perf_counter()
         call()
         times.append((time.perf_counter() - start) * 1e3)
-    print(json.dumps({"ms": sorted(times)[len(times) // 2], "torch": torch.__version__}))
+    return sorted(times)[len(times) // 2]
+
+
+def torch_side(name, info, batch, train, threads, iters, onnx_path):
+    """Runs in the PyTorch environment: the median time of `iters` calls of
+    PyTorch eager and, for forward, of onnxruntime on the same model."""
+    import torch
+    torch.set_num_threads(threads)
+    call, _ = torch_call(name, info, batch, train)
+    result = {"ms": median_ms(call, iters), "torch": torch.__version__}
+    if not train:
+        import numpy as np
+        import onnxruntime as ort
+        session = onnx_session(name, info, batch, threads, onnx_path)
+        feed = {i["name"]: np.random.default_rng(0).standard_normal(
+            [batch] + i["shape"][1:], dtype=np.float32) for i in info["inputs"]}
+        result.update(ort_ms=median_ms(lambda: session.run(None, feed), iters),
+                      onnxruntime=ort.__version__)
+    print(json.dumps(result))
+
+
+def onnx_session(name, info, batch, threads, path):
+    """An onnxruntime session on the PyTorch model, exported (batch
+    symbolic) to `path`."""
+    import onnxruntime as ort
+    import torch
+    model, x, _, _ = torch_model(name, info, batch, False)
+    names = [i["name"] for i in info["inputs"]]
+    torch.onnx.export(model, tuple(x), path, dynamo=False, input_names=names,
+                      dynamic_axes={n: {0: "N"} for n in names})
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    return ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
 
 
 def dlc_ms(build, so, batch, train, threads, iters):
@@ -54,13 +85,15 @@ def main():
     threads = 1 if a.train else a.threads
     if a.torch_side:
         spec = json.loads(a.torch_side)
-        return torch_side(spec["name"], spec["info"], spec["batch"], a.train, threads, a.iters)
+        return torch_side(spec["name"], spec["info"], spec["batch"], a.train, threads, a.iters,
+                          spec["onnx"])
 
     python = torch_python(a.python)
     ours, other = Build(a.build), Build(a.against) if a.against else None
     head = f"{'model':<16}{'batch':>6}{'dlc ms':>11}"
     head += f"{'before ms':>11}{'before/dlc':>12}" if other else ""
-    print(head + f"{'torch ms':>11}{'torch/dlc':>11}", flush=True)
+    head += f"{'torch ms':>11}{'torch/dlc':>11}"
+    print(head + ("" if a.train else f"{'ort ms':>11}{'ort/dlc':>11}"), flush=True)
     rows = []
     for spec in a.models:
         name, batch = spec.split(":")
@@ -75,13 +108,19 @@ def main():
             line += f"{row['before_ms']:>11.2f}{row['before_ms'] / ms:>12.2f}"
         theirs = run_json([python, os.path.abspath(__file__), "--threads", str(a.threads),
                            "--iters", str(a.iters)] + (["--train"] if a.train else [])
-                          + ["--torch-side", json.dumps({"name": name, "batch": batch,
-                                                         "info": info})])
+                          + ["--torch-side", json.dumps({
+                              "name": name, "batch": batch, "info": info,
+                              "onnx": os.path.join(ours.path, "bench", name + ".onnx")})])
         row["torch_ms"], torch_version = theirs["ms"], theirs["torch"]
+        line += f"{row['torch_ms']:>11.2f}{row['torch_ms'] / ms:>11.2f}"
+        if "ort_ms" in theirs:
+            row["onnxruntime_ms"], row["onnxruntime"] = theirs["ort_ms"], theirs["onnxruntime"]
+            line += f"{row['onnxruntime_ms']:>11.2f}{row['onnxruntime_ms'] / ms:>11.2f}"
         rows.append(row)
-        print(line + f"{row['torch_ms']:>11.2f}{row['torch_ms'] / ms:>11.2f}", flush=True)
+        print(line, flush=True)
     what = "training steps" if a.train else "forward"
-    print(f"torch {torch_version if rows else '?'}; {what}; {threads} thread(s) each")
+    ort = f", onnxruntime {rows[0]['onnxruntime']}" if rows and "onnxruntime" in rows[0] else ""
+    print(f"torch {torch_version if rows else '?'}{ort}; {what}; {threads} thread(s) each")
     os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
     out = os.path.join(HERE, "results", "side_by_side" + ("_train" if a.train else "") + ".json")
     with open(out, "w") as f:
