@@ -9,7 +9,6 @@
 #include <algorithm>
 #include <climits>
 #include <memory>
-#include <system_error>
 #include <thread>
 
 using namespace dlrt;
@@ -266,8 +265,7 @@ dlrt_status dlrt_model_forward(dlrt_model *model, int64_t batch,
                                        : std::max(1u, std::thread::hardware_concurrency());
     parts = std::min<int64_t>(parts, batch);
     int64_t step = (batch + parts - 1) / parts;
-    // A part that could not allocate its pointer lists reports kNoMemory;
-    // a part with no thread of its own runs on this one.
+    // A part that could not allocate its pointer lists reports kNoMemory.
     constexpr int32_t kNoMemory = INT32_MIN;
     std::vector<int32_t> codes(parts, 0);
     auto run = [&](int64_t part) noexcept {
@@ -292,18 +290,7 @@ dlrt_status dlrt_model_forward(dlrt_model *model, int64_t batch,
         codes[part] = kNoMemory;
       }
     };
-    std::vector<std::thread> pool;
-    pool.reserve(parts);
-    for (int64_t part = 1; part < parts; ++part) {
-      try {
-        pool.emplace_back(run, part);
-      } catch (const std::system_error &) {
-        run(part);
-      }
-    }
-    run(0);
-    for (std::thread &t : pool)
-      t.join();
+    model->threadPool.run(parts, run);
     if (std::find(codes.begin(), codes.end(), kNoMemory) != codes.end())
       return fail(DLRT_ERROR_MEMORY, "model '{}': out of memory", d->name);
     for (int32_t rc : codes)

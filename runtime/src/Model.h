@@ -3,6 +3,7 @@
 #ifndef DLRT_SRC_MODEL_H
 #define DLRT_SRC_MODEL_H
 
+#include "ThreadPool.h"
 #include "Workspace.h"
 #include "dlrt/dlrt.h"
 
@@ -33,6 +34,8 @@ struct dlrt_model {
   std::mutex prepareMutex; ///< Concurrent forwards prepare once.
   /// Workspaces of forward and train_step, kept between calls.
   mutable dlrt::WorkspacePool workspaces;
+  /// The threads forward splits the batch over, kept between calls.
+  dlrt::ThreadPool threadPool;
 
   ~dlrt_model();
 };

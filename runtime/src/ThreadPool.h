@@ -1,0 +1,52 @@
+//===- ThreadPool.h - The runtime's threads, kept between calls -*- C++ -*-===//
+//
+// A call that splits its work into parts runs part 0 itself and hands the
+// others to threads the pool keeps, started the first time they are needed:
+// a forward no longer starts and joins a thread per part on every call.
+// Several calls may use one pool at once; a caller waiting for its parts
+// runs queued parts meanwhile, so the calls never wait on each other's
+// threads.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DLRT_SRC_THREADPOOL_H
+#define DLRT_SRC_THREADPOOL_H
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace dlrt {
+
+class ThreadPool {
+public:
+  ThreadPool() = default;
+  ThreadPool(const ThreadPool &) = delete;
+  ThreadPool &operator=(const ThreadPool &) = delete;
+  ~ThreadPool();
+
+  /// Runs part(0) ... part(parts - 1) and returns when all have run: part 0
+  /// here, the others on the pool's threads (parts - 1 of them at least;
+  /// where a thread cannot be started, parts run here instead). `part`
+  /// must not throw.
+  void run(int64_t parts, const std::function<void(int64_t)> &part);
+
+private:
+  void work();
+  /// Runs one queued task if there is one; `lock` holds `mutex`.
+  bool runOne(std::unique_lock<std::mutex> &lock);
+
+  std::mutex mutex;
+  std::condition_variable wake, done;
+  std::deque<std::function<void()>> tasks;
+  std::vector<std::thread> threads;
+  bool stopping = false;
+};
+
+} // namespace dlrt
+
+#endif // DLRT_SRC_THREADPOOL_H
