@@ -83,23 +83,23 @@ Value bufferOf(Value memref, func::FuncOp parent) {
 /// together have disjoint places in the workspace (dlc-plan-workspace).
 /// None when some buffer is unknown.
 std::string noaliasParameters(ValueRange args, func::FuncOp parent) {
+  SmallVector<Value> buffers;
   llvm::DenseMap<Value, unsigned> uses;
-  for (Value v : args)
-    if (isa<MemRefType>(v.getType())) {
-      Value buffer = bufferOf(v, parent);
-      if (!buffer)
-        return "";
-      ++uses[buffer];
-    }
+  for (Value v : args) {
+    buffers.push_back(isa<MemRefType>(v.getType()) ? bufferOf(v, parent) : v);
+    if (!buffers.back())
+      return "";
+    ++uses[buffers.back()];
+  }
   std::string positions;
   unsigned position = 0;
-  for (Value v : args) {
+  for (auto [v, buffer] : llvm::zip(args, buffers)) {
     auto type = dyn_cast<MemRefType>(v.getType());
     if (!type) {
       ++position;
       continue;
     }
-    if (uses[bufferOf(v, parent)] == 1)
+    if (uses[buffer] == 1)
       positions += (positions.empty() ? "" : ",") + std::to_string(position + 1);
     position += 3 + 2 * type.getRank();
   }
