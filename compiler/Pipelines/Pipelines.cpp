@@ -87,8 +87,12 @@ LogicalResult dlc::buildLinalgToCPUPipeline(OpPassManager &pm,
   bufferization::BufferResultsToOutParamsOpts outParams;
   outParams.memCpyFn = copyWithLinalg;
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
-  // Intermediates live in the caller's workspace; what is left (none in
-  // the zoo) is freed by the deallocation pipeline.
+  // The independent tiles of a layer (scf.forall) go to the runtime's
+  // threads, each part with its own scratch.
+  pm.addPass(dlc::createOutlineParallelLoops());
+  // Intermediates live in the caller's workspace, a part's tiles in its
+  // scratch; what is left (none in the zoo) is freed by the deallocation
+  // pipeline.
   pm.addPass(dlc::createPlanWorkspace());
   bufferization::BufferDeallocationPipelineOptions dealloc;
   bufferization::buildBufferDeallocationPipeline(pm, dealloc);
@@ -117,6 +121,7 @@ LogicalResult dlc::buildLinalgToCPUPipeline(OpPassManager &pm,
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createConvertIndexToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(dlc::createLowerParallelCalls());
   pm.addPass(createCanonicalizerPass());
   return success();
 }

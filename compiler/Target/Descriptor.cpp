@@ -1,6 +1,6 @@
 //===- Descriptor.cpp - The model descriptor and ABI adapter in LLVM IR ---===//
 //
-// Writes the dlc_model_v4 of runtime/include/dlrt/abi.h as LLVM constants.
+// Writes the dlc_model_v5 of runtime/include/dlrt/abi.h as LLVM constants.
 // The struct types come from DescriptorLayout.h, whose field lists are
 // checked against abi.h at compile time; LLVM lays out non-packed structs
 // with the C ABI's alignment, so the runtime reads them with the header's
@@ -48,12 +48,12 @@ namespace {
 
 class DescriptorWriter {
 public:
-  DescriptorWriter(llvm::Module &module)
-      : m(module), ctx(module.getContext()), ptr(llvm::PointerType::get(ctx, 0)),
+  DescriptorWriter(llvm::Module &module, uint64_t scratchBytes)
+      : m(module), ctx(module.getContext()), scratchBytes(scratchBytes), ptr(llvm::PointerType::get(ctx, 0)),
         i32(llvm::Type::getInt32Ty(ctx)), i64(llvm::Type::getInt64Ty(ctx)) {
     tensorInfo = abi::structType(ctx, abi::kTensorInfo, "dlc_tensor_info");
     hyper = abi::structType(ctx, abi::kHyperParameter, "dlc_hyper_parameter");
-    model = abi::structType(ctx, abi::kModel, "dlc_model_v4");
+    model = abi::structType(ctx, abi::kModel, "dlc_model_v5");
     trainArgs = abi::structType(ctx, abi::kTrainArgs, "dlc_train_args");
   }
 
@@ -115,6 +115,16 @@ public:
     llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", fn));
     b.CreateRet(llvm::ConstantInt::get(i64, 0));
     return fn;
+  }
+
+  /// The runtime's dlc_parallel, when `inner` takes it (before its
+  /// workspace, if any: dlc-outline-parallel-loops runs before
+  /// dlc-plan-workspace).
+  void parallel(llvm::Value *arg, llvm::Function *inner,
+                std::vector<llvm::Value *> &args) {
+    size_t left = inner->arg_size() - args.size();
+    if (left == 1 || left == 6)
+      args.push_back(arg);
   }
 
   /// The memref<?xi8> descriptor of the workspace at `data`, sized for the
@@ -182,7 +192,7 @@ public:
   /// outputs).
   llvm::Function *forward(llvm::Function *inner, const ModelInterface &spec) {
     auto *type =
-        llvm::FunctionType::get(i32, {i64, ptr, ptr, ptr, ptr, ptr}, false);
+        llvm::FunctionType::get(i32, {i64, ptr, ptr, ptr, ptr, ptr, ptr}, false);
     return adapter(inner, type, "dlc.forward",
                    [&](llvm::IRBuilder<> &b, llvm::Function *fn,
                        std::vector<llvm::Value *> &args) {
@@ -191,19 +201,21 @@ public:
                      unpack(b, batch, spec.params, fn->getArg(2), args);
                      unpack(b, batch, spec.prepared, fn->getArg(3), args);
                      unpack(b, batch, spec.outputs, fn->getArg(4), args);
+                     parallel(fn->getArg(6), inner, args);
                      workspace(b, batch, fn->getArg(5), inner, args);
                    });
   }
 
   /// dlc_prepare_fn over the lowered @prepare(params, prepared).
   llvm::Function *prepare(llvm::Function *inner, const ModelInterface &spec) {
-    auto *type = llvm::FunctionType::get(i32, {ptr, ptr, ptr}, false);
+    auto *type = llvm::FunctionType::get(i32, {ptr, ptr, ptr, ptr}, false);
     return adapter(inner, type, "dlc.prepare",
                    [&](llvm::IRBuilder<> &b, llvm::Function *fn,
                        std::vector<llvm::Value *> &args) {
                      llvm::Value *one = llvm::ConstantInt::get(i64, 1);
                      unpack(b, one, spec.params, fn->getArg(0), args);
                      unpack(b, one, spec.prepared, fn->getArg(1), args);
+                     parallel(fn->getArg(3), inner, args);
                      workspace(b, one, fn->getArg(2), inner, args);
                    });
   }
@@ -213,7 +225,7 @@ public:
   /// in place (dlc-update-in-place).
   llvm::Function *trainStep(llvm::Function *inner, const ModelInterface &spec) {
     auto *type = llvm::FunctionType::get(
-        i32, {i64, ptr, ptr, ptr, ptr, ptr, ptr, ptr}, false);
+        i32, {i64, ptr, ptr, ptr, ptr, ptr, ptr, ptr, ptr}, false);
     return adapter(inner, type, "dlc.train_step",
                    [&](llvm::IRBuilder<> &b, llvm::Function *fn,
                        std::vector<llvm::Value *> &args) {
@@ -226,6 +238,7 @@ public:
                        scalar(b.CreateStructGEP(trainArgs, fn->getArg(5), field),
                               args);
                      scalar(fn->getArg(6), args);
+                     parallel(fn->getArg(8), inner, args);
                      workspace(b, batch, fn->getArg(7), inner, args);
                    });
   }
@@ -254,6 +267,7 @@ public:
     fields[abi::kState] = trainStep ? tensors(spec.state, "dlc.state") : null;
     fields[abi::kMetric] = string(spec.metric);
     fields[abi::kWorkspaceSize] = workspaceSize();
+    fields[abi::kScratchSize] = llvm::ConstantInt::get(i64, scratchBytes);
     fields[abi::kForward] = forward;
     fields[abi::kTrainStep] = trainStep ? trainStep : null;
     fields[abi::kPtx] = null;
@@ -264,7 +278,7 @@ public:
     return global(llvm::ConstantStruct::get(model, fields), "dlc.model");
   }
 
-  /// const dlc_model_v4 *<symbol>(void): the library's one visible symbol.
+  /// const dlc_model_v5 *<symbol>(void): the library's one visible symbol.
   void entry(Constant *descriptor, llvm::StringRef symbol) {
     auto *fn = llvm::Function::Create(llvm::FunctionType::get(ptr, false),
                                       llvm::GlobalValue::ExternalLinkage,
@@ -276,6 +290,7 @@ public:
 private:
   llvm::Module &m;
   llvm::LLVMContext &ctx;
+  uint64_t scratchBytes; ///< dlc-plan-workspace's, for each parallel range
   llvm::PointerType *ptr;
   llvm::IntegerType *i32, *i64;
   llvm::StructType *tensorInfo, *hyper, *model, *trainArgs;
@@ -326,7 +341,9 @@ std::unique_ptr<llvm::Module> dlc::buildModelModule(mlir::ModuleOp lowered,
     if (!g.isDeclaration())
       g.setLinkage(llvm::GlobalValue::InternalLinkage);
 
-  DescriptorWriter writer(*module);
+  auto scratch =
+      lowered->getAttrOfType<mlir::IntegerAttr>(mlir::dl::kScratchSizeAttr);
+  DescriptorWriter writer(*module, scratch ? scratch.getInt() : 0);
   llvm::Function *forward = writer.forward(inner, spec);
   if (!forward) {
     mlir::emitError(lowered.getLoc(),

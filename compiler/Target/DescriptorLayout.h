@@ -68,43 +68,44 @@ inline constexpr Field kTrainArgs[] = {
     DLC_ABI_FIELD(dlc_train_args, seed, I64),
 };
 
-/// dlc_model_v4's fields; the descriptor writer fills them in this order.
+/// dlc_model_v5's fields; the descriptor writer fills them in this order.
 // clang-format off
 enum ModelField {
   kAbiMajor, kAbiMinor, kName, kTarget, kNumInputs, kNumTargets, kNumOutputs,
   kNumParams, kInputs, kTargets, kOutputs, kParams, kOptimizer,
   kNumHyperParameters, kHyperParameters, kNumState, kState, kMetric,
-  kWorkspaceSize, kForward, kTrainStep, kPtx, kNumPrepared, kPrepared,
+  kWorkspaceSize, kScratchSize, kForward, kTrainStep, kPtx, kNumPrepared, kPrepared,
   kPrepare, kNumModelFields
 };
 // clang-format on
 
 inline constexpr Field kModel[] = {
-    DLC_ABI_FIELD(dlc_model_v4, abi_major, I32),
-    DLC_ABI_FIELD(dlc_model_v4, abi_minor, I32),
-    DLC_ABI_FIELD(dlc_model_v4, name, Ptr),
-    DLC_ABI_FIELD(dlc_model_v4, target, Ptr),
-    DLC_ABI_FIELD(dlc_model_v4, num_inputs, I32),
-    DLC_ABI_FIELD(dlc_model_v4, num_targets, I32),
-    DLC_ABI_FIELD(dlc_model_v4, num_outputs, I32),
-    DLC_ABI_FIELD(dlc_model_v4, num_params, I32),
-    DLC_ABI_FIELD(dlc_model_v4, inputs, Ptr),
-    DLC_ABI_FIELD(dlc_model_v4, targets, Ptr),
-    DLC_ABI_FIELD(dlc_model_v4, outputs, Ptr),
-    DLC_ABI_FIELD(dlc_model_v4, params, Ptr),
-    DLC_ABI_FIELD(dlc_model_v4, optimizer, Ptr),
-    DLC_ABI_FIELD(dlc_model_v4, num_hyper_parameters, I32),
-    DLC_ABI_FIELD(dlc_model_v4, hyper_parameters, Ptr),
-    DLC_ABI_FIELD(dlc_model_v4, num_state, I32),
-    DLC_ABI_FIELD(dlc_model_v4, state, Ptr),
-    DLC_ABI_FIELD(dlc_model_v4, metric, Ptr),
-    DLC_ABI_FIELD(dlc_model_v4, workspace_size, Ptr),
-    DLC_ABI_FIELD(dlc_model_v4, forward, Ptr),
-    DLC_ABI_FIELD(dlc_model_v4, train_step, Ptr),
-    DLC_ABI_FIELD(dlc_model_v4, ptx, Ptr),
-    DLC_ABI_FIELD(dlc_model_v4, num_prepared, I32),
-    DLC_ABI_FIELD(dlc_model_v4, prepared, Ptr),
-    DLC_ABI_FIELD(dlc_model_v4, prepare, Ptr),
+    DLC_ABI_FIELD(dlc_model_v5, abi_major, I32),
+    DLC_ABI_FIELD(dlc_model_v5, abi_minor, I32),
+    DLC_ABI_FIELD(dlc_model_v5, name, Ptr),
+    DLC_ABI_FIELD(dlc_model_v5, target, Ptr),
+    DLC_ABI_FIELD(dlc_model_v5, num_inputs, I32),
+    DLC_ABI_FIELD(dlc_model_v5, num_targets, I32),
+    DLC_ABI_FIELD(dlc_model_v5, num_outputs, I32),
+    DLC_ABI_FIELD(dlc_model_v5, num_params, I32),
+    DLC_ABI_FIELD(dlc_model_v5, inputs, Ptr),
+    DLC_ABI_FIELD(dlc_model_v5, targets, Ptr),
+    DLC_ABI_FIELD(dlc_model_v5, outputs, Ptr),
+    DLC_ABI_FIELD(dlc_model_v5, params, Ptr),
+    DLC_ABI_FIELD(dlc_model_v5, optimizer, Ptr),
+    DLC_ABI_FIELD(dlc_model_v5, num_hyper_parameters, I32),
+    DLC_ABI_FIELD(dlc_model_v5, hyper_parameters, Ptr),
+    DLC_ABI_FIELD(dlc_model_v5, num_state, I32),
+    DLC_ABI_FIELD(dlc_model_v5, state, Ptr),
+    DLC_ABI_FIELD(dlc_model_v5, metric, Ptr),
+    DLC_ABI_FIELD(dlc_model_v5, workspace_size, Ptr),
+    DLC_ABI_FIELD(dlc_model_v5, scratch_size, I64),
+    DLC_ABI_FIELD(dlc_model_v5, forward, Ptr),
+    DLC_ABI_FIELD(dlc_model_v5, train_step, Ptr),
+    DLC_ABI_FIELD(dlc_model_v5, ptx, Ptr),
+    DLC_ABI_FIELD(dlc_model_v5, num_prepared, I32),
+    DLC_ABI_FIELD(dlc_model_v5, prepared, Ptr),
+    DLC_ABI_FIELD(dlc_model_v5, prepare, Ptr),
 };
 
 #undef DLC_ABI_FIELD
@@ -133,7 +134,7 @@ constexpr bool coversStruct(const Field *fields, size_t count, size_t size) {
 DLC_ABI_COVERS(kTensorInfo, dlc_tensor_info);
 DLC_ABI_COVERS(kHyperParameter, dlc_hyper_parameter);
 DLC_ABI_COVERS(kTrainArgs, dlc_train_args);
-DLC_ABI_COVERS(kModel, dlc_model_v4);
+DLC_ABI_COVERS(kModel, dlc_model_v5);
 #undef DLC_ABI_COVERS
 static_assert(std::size(kModel) == kNumModelFields,
               "ModelField names every field of kModel");

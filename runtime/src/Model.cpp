@@ -28,7 +28,7 @@ int64_t dlrt_tensor_elements(const dlc_tensor_info *info, int64_t batch) {
 }
 
 /// Checks what the runtime relies on before it trusts a descriptor.
-static dlrt_status adopt(const dlc_model_v4 *d, const std::string &origin,
+static dlrt_status adopt(const dlc_model_v5 *d, const std::string &origin,
                          std::unique_ptr<dlrt_model> &model) {
   if (!d)
     return fail(DLRT_ERROR_FORMAT, "{}: the entry returned no descriptor", origin);
@@ -98,7 +98,7 @@ dlrt_status dlrt_model_open(const char *path, const char *symbol,
   });
 }
 
-dlrt_status dlrt_model_from_descriptor(const dlc_model_v4 *descriptor,
+dlrt_status dlrt_model_from_descriptor(const dlc_model_v5 *descriptor,
                                        dlrt_model **out) {
   return dlrt::guarded("dlrt_model_from_descriptor", [&]() -> dlrt_status {
     if (!out)
@@ -114,7 +114,7 @@ dlrt_status dlrt_model_from_descriptor(const dlc_model_v4 *descriptor,
 
 void dlrt_model_destroy(dlrt_model *model) { delete model; }
 
-const dlc_model_v4 *dlrt_model_descriptor(const dlrt_model *model) {
+const dlc_model_v5 *dlrt_model_descriptor(const dlrt_model *model) {
   return model ? model->descriptor : nullptr;
 }
 
@@ -140,7 +140,7 @@ dlrt_status dlrt_model_init(dlrt_model *model, uint64_t seed) {
   return dlrt::guarded("dlrt_model_init", [&]() -> dlrt_status {
     if (!model)
       return fail(DLRT_ERROR_ARGUMENT, "dlrt_model_init: model is NULL");
-    const dlc_model_v4 *d = model->descriptor;
+    const dlc_model_v5 *d = model->descriptor;
     for (std::vector<float> &s : model->state)
       std::fill(s.begin(), s.end(), 0.0f);
     model->step = 0;
@@ -177,9 +177,35 @@ dlrt_status dlrt_model_parameter(dlrt_model *model, const char *name,
   return ok();
 }
 
+static uint64_t align64(uint64_t bytes) { return (bytes + 63) / 64 * 64; }
+
+/// The lease holds the workspace, then `threads` scratches.
+static WorkspacePool::Lease leaseFor(dlrt_model *model, int64_t batch,
+                                     int64_t threads) {
+  const dlc_model_v5 *d = model->descriptor;
+  uint64_t workspace = d->workspace_size ? d->workspace_size(batch) : 0;
+  return model->workspaces.acquire(align64(workspace) +
+                                   uint64_t(threads) * align64(d->scratch_size));
+}
+
+dlrt::CallMemory::CallMemory(dlrt_model *model, int64_t batch, int64_t threads)
+    : lease(leaseFor(model, batch, threads)),
+      ranges(&model->threadPool, threads,
+             static_cast<uint8_t *>(lease.data()) +
+                 align64(model->descriptor->workspace_size
+                             ? model->descriptor->workspace_size(batch)
+                             : 0),
+             align64(model->descriptor->scratch_size)) {}
+
+int64_t dlrt::threadsOf(const dlrt_model *model) {
+  return model->threads > 0
+             ? model->threads
+             : std::max(1u, std::thread::hardware_concurrency());
+}
+
 /// Runs the descriptor's prepare once the parameters may have changed.
 static dlrt_status prepare(dlrt_model *model) {
-  const dlc_model_v4 *d = model->descriptor;
+  const dlc_model_v5 *d = model->descriptor;
   std::lock_guard<std::mutex> lock(model->prepareMutex);
   if (!d->prepare || !model->preparedStale)
     return ok();
@@ -192,9 +218,9 @@ static dlrt_status prepare(dlrt_model *model) {
     params.push_back(p.data());
   for (std::vector<float> &p : model->prepared)
     prepared.push_back(p.data());
-  auto workspace =
-      model->workspaces.acquire(d->workspace_size ? d->workspace_size(1) : 0);
-  if (int32_t rc = d->prepare(params.data(), prepared.data(), workspace.data()))
+  CallMemory memory(model, 1, threadsOf(model));
+  if (int32_t rc = d->prepare(params.data(), prepared.data(),
+                              memory.workspace(), memory.parallel()))
     return fail(DLRT_ERROR_MODEL, "model '{}': prepare failed with code {}",
                 d->name, rc);
   model->preparedStale = false;
@@ -204,7 +230,7 @@ static dlrt_status prepare(dlrt_model *model) {
 /// The compiled code assumes that the tensors it is handed do not overlap
 /// (abi.h): an output that shares memory with an input or another output
 /// is refused.
-static dlrt_status checkNoOverlap(const dlc_model_v4 *d, int64_t batch,
+static dlrt_status checkNoOverlap(const dlc_model_v5 *d, int64_t batch,
                                   const void *const *inputs,
                                   void *const *outputs) {
   struct Range {
@@ -237,7 +263,7 @@ dlrt_status dlrt_model_forward(dlrt_model *model, int64_t batch,
   return dlrt::guarded("dlrt_model_forward", [&]() -> dlrt_status {
     if (!model)
       return fail(DLRT_ERROR_ARGUMENT, "dlrt_model_forward: model is NULL");
-    const dlc_model_v4 *d = model->descriptor;
+    const dlc_model_v5 *d = model->descriptor;
     if (batch < 1)
       return fail(DLRT_ERROR_ARGUMENT, "batch must be at least 1, got {}", batch);
     if ((d->num_inputs && !inputs) || (d->num_outputs && !outputs))
@@ -260,10 +286,11 @@ dlrt_status dlrt_model_forward(dlrt_model *model, int64_t batch,
     for (std::vector<float> &p : model->prepared)
       prepared.push_back(p.data());
 
-    // Split the batch into contiguous parts, one per thread.
-    int64_t parts = model->threads > 0 ? model->threads
-                                       : std::max(1u, std::thread::hardware_concurrency());
-    parts = std::min<int64_t>(parts, batch);
+    // Split the batch into contiguous parts, one per thread, each running
+    // its layers on its thread alone; a batch smaller than the threads runs
+    // whole, its layers' tiles spread over the threads.
+    int64_t threads = threadsOf(model);
+    int64_t parts = batch >= threads ? threads : 1;
     int64_t step = (batch + parts - 1) / parts;
     // A part that could not allocate its pointer lists reports kNoMemory.
     constexpr int32_t kNoMemory = INT32_MIN;
@@ -282,10 +309,10 @@ dlrt_status dlrt_model_forward(dlrt_model *model, int64_t batch,
           in.push_back(offset(d->inputs[i], inputs[i]));
         for (int32_t i = 0; i < d->num_outputs; ++i)
           out.push_back(offset(d->outputs[i], outputs[i]));
-        auto workspace = model->workspaces.acquire(
-            d->workspace_size ? d->workspace_size(count) : 0);
-        codes[part] = d->forward(count, in.data(), params.data(),
-                                 prepared.data(), out.data(), workspace.data());
+        CallMemory memory(model, count, parts == 1 ? threads : 1);
+        codes[part] =
+            d->forward(count, in.data(), params.data(), prepared.data(),
+                       out.data(), memory.workspace(), memory.parallel());
       } catch (...) {
         codes[part] = kNoMemory;
       }

@@ -15,7 +15,7 @@
 
 struct dlrt_model {
   void *library = nullptr; ///< dlopen handle; null for a linked-in model.
-  const dlc_model_v4 *descriptor = nullptr;
+  const dlc_model_v5 *descriptor = nullptr;
   /// One buffer per descriptor parameter, in order (runtime-owned).
   std::vector<std::vector<float>> params;
   std::unordered_map<std::string, size_t> index;
@@ -39,5 +39,27 @@ struct dlrt_model {
 
   ~dlrt_model();
 };
+
+namespace dlrt {
+
+/// The memory of one call of an entry point: its workspace
+/// (workspace_size(batch) bytes) followed by the scratch of `threads`
+/// parallel ranges, and the dlc_parallel that runs those ranges on the
+/// model's threads.
+class CallMemory {
+public:
+  CallMemory(dlrt_model *model, int64_t batch, int64_t threads);
+  void *workspace() const { return lease.data(); }
+  const dlc_parallel *parallel() const { return ranges.get(); }
+
+private:
+  WorkspacePool::Lease lease;
+  Parallel ranges;
+};
+
+/// The threads a call may use: the model's setting, or one per processor.
+int64_t threadsOf(const dlrt_model *model);
+
+} // namespace dlrt
 
 #endif // DLRT_SRC_MODEL_H

@@ -180,7 +180,7 @@ dlrt_status dlrt_model_load(dlrt_model *model, const char *path) {
   return dlrt::guarded("dlrt_model_load", [&]() -> dlrt_status {
     if (!model || !path)
       return fail(DLRT_ERROR_ARGUMENT, "dlrt_model_load: model and path are required");
-    const dlc_model_v4 *d = model->descriptor;
+    const dlc_model_v5 *d = model->descriptor;
     std::set<std::string> stateNames;
     for (int32_t i = 0; i < d->num_state; ++i)
       stateNames.insert(d->state[i].name);
@@ -201,7 +201,7 @@ dlrt_status dlrt_model_save(const dlrt_model *model, const char *path) {
     if (!model || !path)
       return fail(DLRT_ERROR_ARGUMENT, "dlrt_model_save: model and path are required");
     auto *m = const_cast<dlrt_model *>(model);
-    const dlc_model_v4 *d = model->descriptor;
+    const dlc_model_v5 *d = model->descriptor;
     return saveTensors(path, slotsOf(d->params, d->num_params, m->params),
                        {{"format", "pt"}});
   });
@@ -209,7 +209,7 @@ dlrt_status dlrt_model_save(const dlrt_model *model, const char *path) {
 
 namespace {
 std::vector<Slot> checkpointSlots(dlrt_model *model) {
-  const dlc_model_v4 *d = model->descriptor;
+  const dlc_model_v5 *d = model->descriptor;
   std::vector<Slot> slots = slotsOf(d->params, d->num_params, model->params);
   std::vector<Slot> state = slotsOf(d->state, d->num_state, model->state);
   slots.insert(slots.end(), state.begin(), state.end());

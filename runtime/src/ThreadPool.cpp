@@ -2,6 +2,7 @@
 
 #include "ThreadPool.h"
 
+#include <algorithm>
 #include <system_error>
 
 using namespace dlrt;
@@ -64,4 +65,23 @@ void ThreadPool::run(int64_t parts, const std::function<void(int64_t)> &part) {
   while (left > 0)
     if (!runOne(lock))
       done.wait(lock, [&] { return left == 0 || !tasks.empty(); });
+}
+
+Parallel::Parallel(ThreadPool *pool, int64_t threads, uint8_t *scratch,
+                   uint64_t stride)
+    : base{&Parallel::parallelFor}, pool(pool),
+      threads(std::max<int64_t>(1, threads)), scratch(scratch), stride(stride) {}
+
+void Parallel::parallelFor(const dlc_parallel *self, int64_t count,
+                           dlc_task_fn task, void *args) {
+  auto *p = reinterpret_cast<const Parallel *>(self);
+  int64_t parts = std::min(p->threads, count);
+  if (parts <= 1 || !p->pool) {
+    task(args, 0, count, p->scratch);
+    return;
+  }
+  p->pool->run(parts, [&](int64_t part) {
+    task(args, count * part / parts, count * (part + 1) / parts,
+         p->scratch + part * p->stride);
+  });
 }

@@ -12,6 +12,8 @@
 #ifndef DLRT_SRC_THREADPOOL_H
 #define DLRT_SRC_THREADPOOL_H
 
+#include "dlrt/abi.h"
+
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -45,6 +47,26 @@ private:
   std::deque<std::function<void()>> tasks;
   std::vector<std::thread> threads;
   bool stopping = false;
+};
+
+/// abi.h's dlc_parallel, which a call hands the compiled code: its parallel
+/// loops run as at most `threads` ranges on `pool` (here alone when there
+/// is no pool or one thread), range p with the scratch at scratch + p *
+/// stride.
+class Parallel {
+public:
+  Parallel(ThreadPool *pool, int64_t threads, uint8_t *scratch,
+           uint64_t stride);
+  const dlc_parallel *get() const { return &base; }
+
+private:
+  static void parallelFor(const dlc_parallel *self, int64_t count,
+                          dlc_task_fn task, void *args);
+  dlc_parallel base; // first: the compiled code's pointer is to it
+  ThreadPool *pool;
+  int64_t threads;
+  uint8_t *scratch;
+  uint64_t stride;
 };
 
 } // namespace dlrt

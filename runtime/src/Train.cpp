@@ -21,7 +21,7 @@ dlrt_status dlrt_model_train_step(dlrt_model *model, int64_t batch,
   return dlrt::guarded("dlrt_model_train_step", [&]() -> dlrt_status {
     if (!model)
       return fail(DLRT_ERROR_ARGUMENT, "dlrt_model_train_step: model is NULL");
-    const dlc_model_v4 *d = model->descriptor;
+    const dlc_model_v5 *d = model->descriptor;
     if (!d->train_step)
       return fail(DLRT_ERROR_MODEL,
                   "model '{}' cannot train: it has no loss, or was compiled "
@@ -45,12 +45,11 @@ dlrt_status dlrt_model_train_step(dlrt_model *model, int64_t batch,
                         state = pointers(model->state);
     dlc_train_args args{lr, model->step, model->seed};
     float value = 0;
-    auto workspace =
-        model->workspaces.acquire(d->workspace_size ? d->workspace_size(batch) : 0);
-    int32_t rc =
-        d->train_step(batch, const_cast<void *const *>(inputs),
-                      const_cast<void *const *>(targets), params.data(),
-                      state.data(), &args, &value, workspace.data());
+    CallMemory memory(model, batch, threadsOf(model));
+    int32_t rc = d->train_step(batch, const_cast<void *const *>(inputs),
+                               const_cast<void *const *>(targets),
+                               params.data(), state.data(), &args, &value,
+                               memory.workspace(), memory.parallel());
     if (rc != 0)
       return fail(DLRT_ERROR_MODEL, "model '{}' failed with code {}", d->name,
                   rc);

@@ -76,13 +76,23 @@ struct Buffers {
   }
 };
 
+/// Runs the model's parallel loops here, in one range.
+struct Serial {
+  dlc_parallel base{&Serial::run};
+  void *scratch = nullptr;
+  static void run(const dlc_parallel *self, int64_t count, dlc_task_fn task,
+                  void *args) {
+    task(args, 0, count, reinterpret_cast<const Serial *>(self)->scratch);
+  }
+};
+
 /// The calls that forward and train_step make to the allocator at `batch`.
 void expectNoAllocation(const char *path, int64_t batch) {
   SCOPED_TRACE(path);
   dlrt_model *model = nullptr;
   ASSERT_EQ(dlrt_model_open(path, nullptr, &model), DLRT_OK)
       << dlrt_last_error();
-  const dlc_model_v4 *d = dlrt_model_descriptor(model);
+  const dlc_model_v5 *d = dlrt_model_descriptor(model);
   std::vector<void *> params;
   for (int32_t i = 0; i < d->num_params; ++i) {
     float *data = nullptr;
@@ -100,12 +110,16 @@ void expectNoAllocation(const char *path, int64_t batch) {
   uint64_t bytes = d->workspace_size(batch);
   EXPECT_GT(bytes, 0u);
   void *workspace = ::operator new(bytes, std::align_val_t(64));
+  Serial serial;
+  serial.scratch =
+      ::operator new(d->scratch_size + 64, std::align_val_t(64));
 
   int32_t rc = 0;
   if (d->prepare) {
     allocations = 0;
     counting = true;
-    rc = d->prepare(params.data(), prepared.pointers.data(), workspace);
+    rc = d->prepare(params.data(), prepared.pointers.data(), workspace,
+                    &serial.base);
     counting = false;
     EXPECT_EQ(rc, 0);
     EXPECT_EQ(allocations, 0) << "allocations inside prepare";
@@ -113,7 +127,8 @@ void expectNoAllocation(const char *path, int64_t batch) {
   allocations = 0;
   counting = true;
   rc = d->forward(batch, inputs.pointers.data(), params.data(),
-                  prepared.pointers.data(), outputs.pointers.data(), workspace);
+                  prepared.pointers.data(), outputs.pointers.data(), workspace,
+                  &serial.base);
   counting = false;
   EXPECT_EQ(rc, 0);
   EXPECT_EQ(allocations, 0) << "allocations inside forward";
@@ -125,12 +140,13 @@ void expectNoAllocation(const char *path, int64_t batch) {
     counting = true;
     rc = d->train_step(batch, inputs.pointers.data(), targets.pointers.data(),
                        params.data(), state.pointers.data(), &args, &loss,
-                       workspace);
+                       workspace, &serial.base);
     counting = false;
     EXPECT_EQ(rc, 0);
     EXPECT_EQ(allocations, 0) << "allocations inside train_step";
   }
   ::operator delete(workspace, std::align_val_t(64));
+  ::operator delete(serial.scratch, std::align_val_t(64));
   dlrt_model_destroy(model);
 }
 

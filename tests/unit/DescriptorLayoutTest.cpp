@@ -53,7 +53,7 @@ TEST(DescriptorLayout, LLVMLaysOutEveryStructAsAbiH) {
   expectLayout(kHyperParameter, sizeof(dlc_hyper_parameter),
                "dlc_hyper_parameter");
   expectLayout(kTrainArgs, sizeof(dlc_train_args), "dlc_train_args");
-  expectLayout(kModel, sizeof(dlc_model_v4), "dlc_model_v4");
+  expectLayout(kModel, sizeof(dlc_model_v5), "dlc_model_v5");
 }
 
 // The check that ties the lists to abi.h, run on a list with a field left

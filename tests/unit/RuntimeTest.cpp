@@ -14,6 +14,7 @@
 #include <cmath>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <thread>
 #include <unistd.h>
 
@@ -60,7 +61,7 @@ TEST(Runtime, VersionIsTheHeaders) {
 TEST(Model, OpensAndDescribes) {
   Open m(DLRT_TEST_MLP);
   ASSERT_EQ(m.status, DLRT_OK) << lastError();
-  const dlc_model_v4 *d = dlrt_model_descriptor(m.model);
+  const dlc_model_v5 *d = dlrt_model_descriptor(m.model);
   EXPECT_STREQ(d->name, "mlp");
   EXPECT_EQ(d->num_inputs, 1);
   EXPECT_STREQ(d->inputs[0].name, "image");
@@ -104,19 +105,19 @@ TEST(Model, OpenErrorsNameTheFile) {
 TEST(Model, AbiMismatchIsAnError) {
   Open m(DLRT_TEST_MLP);
   ASSERT_EQ(m.status, DLRT_OK);
-  const dlc_model_v4 *d = dlrt_model_descriptor(m.model);
+  const dlc_model_v5 *d = dlrt_model_descriptor(m.model);
   EXPECT_EQ(d->abi_major, DLC_ABI_VERSION_MAJOR);
   EXPECT_EQ(d->abi_minor, DLC_ABI_VERSION_MINOR);
-  dlc_model_v4 newer = *d;
+  dlc_model_v5 newer = *d;
   newer.abi_major = DLC_ABI_VERSION_MAJOR + 1;
   dlrt_model *other = nullptr;
   EXPECT_EQ(dlrt_model_from_descriptor(&newer, &other), DLRT_ERROR_ABI);
   EXPECT_EQ(other, nullptr);
-  EXPECT_TRUE(contains(lastError(), "ABI 5.0, this runtime reads ABI 4.x"))
+  EXPECT_TRUE(contains(lastError(), "ABI 6.0, this runtime reads ABI 5.x"))
       << lastError();
 
   // A newer minor version only adds what this runtime may ignore.
-  dlc_model_v4 additions = *d;
+  dlc_model_v5 additions = *d;
   additions.abi_minor = DLC_ABI_VERSION_MINOR + 1;
   EXPECT_EQ(dlrt_model_from_descriptor(&additions, &other), DLRT_OK)
       << lastError();
@@ -219,6 +220,89 @@ TEST(Model, ThreadsSplitTheBatchWithoutChangingResults) {
   EXPECT_EQ(equal, 4 * 20);
   EXPECT_EQ(dlrt_model_set_threads(nullptr, 2), DLRT_ERROR_ARGUMENT);
   EXPECT_THROW(m.setThreads(-1), dlrt::Error);
+}
+
+/// A dlc_parallel that runs every iteration as a range of its own, last
+/// first, each with its own scratch: the most hostile split a runtime may
+/// choose.
+struct Reversed {
+  dlc_parallel base{&Reversed::run};
+  uint64_t scratchBytes = 0;
+  mutable int64_t calls = 0, iterations = 0;
+  static void run(const dlc_parallel *self, int64_t count, dlc_task_fn task,
+                  void *args) {
+    auto *r = reinterpret_cast<const Reversed *>(self);
+    ++r->calls;
+    r->iterations += count;
+    std::vector<std::vector<uint8_t>> scratch(count);
+    for (int64_t i = count; i-- > 0;) {
+      scratch[i].assign(r->scratchBytes + 64, 0xff);
+      void *p = scratch[i].data();
+      size_t space = scratch[i].size();
+      task(args, i, i + 1, std::align(64, r->scratchBytes, p, space));
+    }
+  }
+};
+
+// A sample's layers run as tiles on the runtime's threads: any split of
+// them, in any order, computes what one thread computes, in forward and in
+// a training step (only parallel dimensions are split, never a reduction).
+TEST(Model, ThreadsShareOneSampleWithoutChangingResults) {
+  dlrt::Model m = dlrt::Model::open(DLRT_TEST_RESNET);
+  m.init(3);
+  const dlc_model_v5 &d = m.descriptor();
+  std::vector<float> x(2 * 3 * 32 * 32);
+  for (size_t i = 0; i < x.size(); ++i)
+    x[i] = std::sin(0.1f * float(i));
+  m.setThreads(1);
+  std::vector<std::vector<float>> one = m.forward(1, {x.data()});
+  std::vector<std::vector<float>> two = m.forward(2, {x.data()});
+  m.setThreads(3); // batches smaller than the threads: tiles are shared
+  EXPECT_EQ(m.forward(1, {x.data()}), one);
+  EXPECT_EQ(m.forward(2, {x.data()}), two);
+
+  // The entry point called directly, its ranges reversed.
+  std::vector<void *> params, prepared;
+  for (int32_t i = 0; i < d.num_params; ++i)
+    params.push_back(m.parameter(d.params[i].name).first);
+  std::vector<std::vector<float>> preparedData;
+  for (int32_t i = 0; i < d.num_prepared; ++i)
+    preparedData.emplace_back(dlrt_tensor_elements(&d.prepared[i], 1));
+  for (std::vector<float> &p : preparedData)
+    prepared.push_back(p.data());
+  std::vector<uint8_t> workspace(d.workspace_size(1) + 64);
+  void *w = workspace.data();
+  size_t space = workspace.size();
+  w = std::align(64, d.workspace_size(1), w, space);
+  Reversed reversed;
+  reversed.scratchBytes = d.scratch_size;
+  ASSERT_EQ(d.prepare(params.data(), prepared.data(), w, &reversed.base), 0);
+  std::vector<float> logits(10);
+  void *inputs[] = {x.data()}, *outputs[] = {logits.data()};
+  ASSERT_EQ(d.forward(1, inputs, params.data(), prepared.data(), outputs, w,
+                      &reversed.base),
+            0);
+  EXPECT_EQ(logits, one[0]);
+  EXPECT_GT(reversed.calls, 0);
+  EXPECT_GT(reversed.iterations, reversed.calls); // layers of several tiles
+
+  // One training step on 1 and on 3 threads, from the same start.
+  std::vector<int32_t> labels = {3, 7};
+  dlrt::Model a = dlrt::Model::open(DLRT_TEST_RESNET),
+              b = dlrt::Model::open(DLRT_TEST_RESNET);
+  a.init(4);
+  b.init(4);
+  a.setThreads(1);
+  b.setThreads(3);
+  for (int step = 0; step < 2; ++step)
+    EXPECT_EQ(a.trainStep(2, {x.data()}, {labels.data()}, 0.05f),
+              b.trainStep(2, {x.data()}, {labels.data()}, 0.05f));
+  for (int32_t i = 0; i < d.num_params; ++i) {
+    auto [pa, n] = a.parameter(d.params[i].name);
+    auto [pb, nb] = b.parameter(d.params[i].name);
+    ASSERT_EQ(n, nb);
+    EXPECT_EQ(std::memcmp(pa, pb, n * sizeof(float)), 0) << d.params[i].name;
+  }
 }
 
 // opmix's first batchnorm folds into the convolution before it: forward

@@ -73,7 +73,7 @@ std::vector<uint8_t> readIdx(const std::string &path,
 
 } // namespace
 
-Dataset Dataset::read(const dlc_model_v4 &model, const std::string &spec,
+Dataset Dataset::read(const dlc_model_v5 &model, const std::string &spec,
                       bool withTargets) {
   Dataset set;
   std::vector<const dlc_tensor_info *> wanted;

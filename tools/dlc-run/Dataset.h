@@ -18,7 +18,7 @@ public:
   /// Reads a .npz whose arrays are named after the inputs and targets, or
   /// MNIST's IDX files as "images.idx3-ubyte,labels.idx1-ubyte" (pixels
   /// scaled to [0, 1]). Targets are optional when `withTargets` is false.
-  static Dataset read(const dlc_model_v4 &model, const std::string &spec,
+  static Dataset read(const dlc_model_v5 &model, const std::string &spec,
                       bool withTargets);
 
   int64_t size() const { return samples; }

@@ -45,7 +45,7 @@ struct Metric {
   }
 
   /// Compares output 0 with target 0 for `n` samples.
-  void add(const dlc_model_v4 &d, const std::vector<float> &out,
+  void add(const dlc_model_v5 &d, const std::vector<float> &out,
            const void *target, int64_t n) {
     int64_t size = dlrt_tensor_elements(&d.outputs[0], n);
     if (name == "accuracy") { // argmax over dimension 1, per position
@@ -87,7 +87,7 @@ struct Metric {
 
 /// The validation metric over a whole dataset, by batches of `batch`.
 double measure(dlrt::Model &model, const Dataset &set, int64_t batch) {
-  const dlc_model_v4 &d = model.descriptor();
+  const dlc_model_v5 &d = model.descriptor();
   Metric metric{d.metric};
   std::vector<int64_t> order(set.size());
   for (int64_t i = 0; i < set.size(); ++i)
@@ -107,7 +107,7 @@ double measure(dlrt::Model &model, const Dataset &set, int64_t batch) {
 }
 
 /// Labels outside [0, classes) would make cross-entropy meaningless.
-void checkLabels(const dlc_model_v4 &d, const Dataset &set,
+void checkLabels(const dlc_model_v5 &d, const Dataset &set,
                  const std::string &file) {
   if (std::string(d.metric) != "accuracy" || !d.num_targets ||
       d.targets[0].dtype != DLC_I32)
@@ -134,7 +134,7 @@ double scheduledLr(const TrainOptions &o, double base, int64_t epoch) {
   return base;
 }
 
-double defaultLr(const dlc_model_v4 &d) {
+double defaultLr(const dlc_model_v5 &d) {
   for (int32_t i = 0; i < d.num_hyper_parameters; ++i)
     if (std::string(d.hyper_parameters[i].name) == "lr")
       return d.hyper_parameters[i].value;
@@ -160,7 +160,7 @@ int dlcrun::train(const TrainOptions &o) {
                                            o.schedule));
   dlrt::Model model = dlrt::Model::open(o.model);
   model.setThreads(o.threads);
-  const dlc_model_v4 &d = model.descriptor();
+  const dlc_model_v5 &d = model.descriptor();
   if (!d.train_step)
     error(DLRT_ERROR_MODEL,
           fmt::format("'{}' cannot train: its network has no "
@@ -292,7 +292,7 @@ int dlcrun::evaluate(const std::string &path, const std::string &weights,
     error(DLRT_ERROR_ARGUMENT, "--batch must be at least 1");
   dlrt::Model model = dlrt::Model::open(path);
   model.setThreads(threads);
-  const dlc_model_v4 &d = model.descriptor();
+  const dlc_model_v5 &d = model.descriptor();
   if (!*d.metric || !d.num_targets || !d.num_outputs)
     error(DLRT_ERROR_MODEL, fmt::format("'{}' has no loss, so no metric to "
                                         "evaluate",

@@ -62,7 +62,7 @@ int info(const std::string &path, bool json, int64_t batch) {
   if (batch < 1)
     throw dlrt::Error(DLRT_ERROR_ARGUMENT, "--batch must be >= 1");
   dlrt::Model model = dlrt::Model::open(path);
-  const dlc_model_v4 &d = model.descriptor();
+  const dlc_model_v5 &d = model.descriptor();
   int64_t trainable = 0, buffers = 0;
   for (int32_t i = 0; i < d.num_params; ++i)
     (d.params[i].trainable ? trainable : buffers) +=
@@ -141,7 +141,7 @@ int info(const std::string &path, bool json, int64_t batch) {
 
 /// Reads each --input (NAME=file.npy, or file.npz with arrays named after
 /// the inputs) and checks them against the model's inputs.
-std::vector<dlrt::Arrays> readInputs(const dlc_model_v4 &d,
+std::vector<dlrt::Arrays> readInputs(const dlc_model_v5 &d,
                                      const std::vector<std::string> &specs,
                                      std::vector<const void *> &pointers,
                                      int64_t &batch) {
@@ -198,7 +198,7 @@ int predict(const std::string &path, const std::string &weights, uint64_t seed,
   dlrt::Model model = dlrt::Model::open(path);
   model.setThreads(threads);
   loadWeights(model, weights, seed);
-  const dlc_model_v4 &d = model.descriptor();
+  const dlc_model_v5 &d = model.descriptor();
   std::vector<const void *> pointers;
   int64_t batch = 0;
   std::vector<dlrt::Arrays> files = readInputs(d, inputs, pointers, batch);
@@ -238,7 +238,7 @@ int bench(const std::string &path, const std::string &weights, int64_t batch,
   dlrt::Model model = dlrt::Model::open(path);
   model.setThreads(threads);
   loadWeights(model, weights, 0);
-  const dlc_model_v4 &d = model.descriptor();
+  const dlc_model_v5 &d = model.descriptor();
   if (batch < 1 || iterations < 1)
     throw dlrt::Error(DLRT_ERROR_ARGUMENT, "--batch and --iters must be >= 1");
   std::mt19937 rng(0);

@@ -82,4 +82,43 @@ def OutlineKernels : Pass<"dlc-outline-kernels", "mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::func::FuncDialect"];
 }
 
+def OutlineParallelLoops : Pass<"dlc-outline-parallel-loops", "mlir::ModuleOp"> {
+  let summary = "Hand each top-level scf.forall of the entry points to the "
+                "runtime's parallel-for";
+  let description = [{
+    After bufferisation, each entry point gets a last-but-workspace
+    argument `!llvm.ptr` (`dl.parallel`): the runtime's `dlc_parallel`
+    (abi.h). Each top-level `scf.forall` of an entry point (a layer's
+    independent tiles) becomes a private part function
+    `@<entry>_<k>_<layer>_part(%begin, %end, captured values...)` that runs
+    the linearised iterations [begin, end) in order, and in the entry point
+    a call of the declaration `@<part>_parallel(%parallel, %count,
+    captured values...)`, which names the part in its
+    `dl.parallel_part` attribute. dlc-plan-workspace then places the part's
+    buffers (a tile's scratch) in the per-part scratch the runtime hands
+    each thread, and dlc-lower-parallel-calls turns the call into one of
+    the runtime's parallel_for. Only the loops' parallel dimensions are
+    split, and every iteration runs as it would in order, so results do not
+    depend on the number of threads.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::func::FuncDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
+def LowerParallelCalls : Pass<"dlc-lower-parallel-calls", "mlir::ModuleOp"> {
+  let summary = "Call the runtime's parallel_for for each part function";
+  let description = [{
+    On the LLVM dialect, after the lowering of every other dialect: each
+    call of a `dl.parallel_part` declaration stores its captured values in
+    a struct on the stack and calls `parallel->parallel_for(parallel,
+    count, task, &struct)`, where `task(args, begin, end, scratch)` is a new
+    function that loads them and calls the part with its range and the
+    part's scratch (a memref of `dl.scratch_size` bytes). The declarations
+    go away.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 #endif // DLC_CODEGEN_CPU_PASSES_TD

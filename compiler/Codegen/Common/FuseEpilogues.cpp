@@ -90,9 +90,12 @@ OpOperand *overwritableInput(linalg::GenericOp op, OpOperand *reduction) {
 /// Tiles of as many samples (dense results, N x F) or as many rows of one
 /// sample (N x C x H x W ...) as fit in `tileBytes`, but at least
 /// `minPixels` pixels (or the whole image): a narrower tile starves the
-/// convolution's vector loops (a 7x7 image's row is 7 pixels).
+/// convolution's vector loops (a 7x7 image's row is 7 pixels). An image
+/// with fewer than `minTiles` tiles is split along its channels too, into
+/// blocks of a multiple of 16 channels (whole vectors and register blocks).
 SmallVector<OpFoldResult> tileSizes(OpBuilder &b, ShapedType type,
-                                    int64_t tileBytes, int64_t minPixels) {
+                                    int64_t tileBytes, int64_t minPixels,
+                                    int64_t minTiles) {
   int64_t rank = type.getRank();
   SmallVector<OpFoldResult> sizes(rank, b.getIndexAttr(0));
   int64_t tiled = rank < 3 ? 0 : 2;
@@ -119,8 +122,20 @@ SmallVector<OpFoldResult> tileSizes(OpBuilder &b, ShapedType type,
       if (!most && r * slice <= tileBytes)
         most = r;
     }
+  int64_t rows = std::max(fewest, most);
   sizes[0] = b.getIndexAttr(1);
-  sizes[tiled] = b.getIndexAttr(std::max(fewest, most));
+  sizes[tiled] = b.getIndexAttr(rows);
+  // The fewest channel blocks that give minTiles tiles, or else the most.
+  int64_t channels = type.getDimSize(1), rowTiles = height / rows;
+  if (rowTiles >= minTiles || type.isDynamicDim(1))
+    return sizes;
+  for (int64_t parts = 2; channels / parts >= 16; ++parts) {
+    if (channels % (16 * parts) != 0)
+      continue;
+    sizes[1] = b.getIndexAttr(channels / parts);
+    if (rowTiles * parts >= minTiles)
+      break;
+  }
   return sizes;
 }
 
@@ -172,6 +187,27 @@ scf::SCFTileAndFuseOptions::ControlFnTy fuseIntoTile(Operation *epilogue,
   };
 }
 
+/// Tiles `root` into `sizes` with an scf.forall (its tiles are
+/// independent: threads may share them out), fusing in what fuseIntoTile
+/// allows, and replaces it.
+LogicalResult tile(IRRewriter &b, Operation *root,
+                   ArrayRef<OpFoldResult> sizes, Value overwritten) {
+  scf::SCFTileAndFuseOptions options;
+  options.tilingOptions.setTileSizes(sizes);
+  options.tilingOptions.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
+  options.setFusionControlFn(fuseIntoTile(root, overwritten));
+  b.setInsertionPoint(root);
+  FailureOr<scf::SCFTileAndFuseResult> tiled =
+      scf::tileConsumerAndFuseProducersUsingSCF(
+          b, cast<TilingInterface>(root), options);
+  if (failed(tiled))
+    return failure();
+  for (OpResult result : root->getResults())
+    b.replaceAllUsesWith(result, tiled->replacements.lookup(result));
+  b.eraseOp(root);
+  return success();
+}
+
 struct FuseEpilogues : dlc::impl::FuseEpiloguesBase<FuseEpilogues> {
   using FuseEpiloguesBase::FuseEpiloguesBase;
   void runOnOperation() override {
@@ -184,7 +220,7 @@ struct FuseEpilogues : dlc::impl::FuseEpiloguesBase<FuseEpilogues> {
     for (linalg::GenericOp op : epilogues) {
       auto type = cast<ShapedType>(op->getResult(0).getType());
       SmallVector<OpFoldResult> sizes =
-          tileSizes(b, type, tileBytes, minPixels);
+          tileSizes(b, type, tileBytes, minPixels, minTiles);
       OpOperand *reduction = reductionInput(op);
       // The reduction then needs a scratch tile, which lives in the
       // workspace only with a static size.
@@ -193,18 +229,22 @@ struct FuseEpilogues : dlc::impl::FuseEpiloguesBase<FuseEpilogues> {
       Value kept = overwritten ? overwritten->get() : Value();
       linalg::GenericOp epilogue = dlc::writeInto(
           b, op, overwritten ? overwritten : reduction, /*result=*/0);
-      scf::SCFTileAndFuseOptions options;
-      options.tilingOptions.setTileSizes(sizes);
-      options.setFusionControlFn(fuseIntoTile(epilogue, kept));
-      b.setInsertionPoint(epilogue);
-      FailureOr<scf::SCFTileAndFuseResult> tiled =
-          scf::tileConsumerAndFuseProducersUsingSCF(
-              b, cast<TilingInterface>(epilogue.getOperation()), options);
-      if (failed(tiled))
+      if (failed(tile(b, epilogue, sizes, kept)))
         return signalPassFailure();
-      for (OpResult result : epilogue->getResults())
-        b.replaceAllUsesWith(result, tiled->replacements.lookup(result));
-      b.eraseOp(epilogue);
+    }
+    // A convolution with no epilogue of its own (a pooling reads it) is
+    // tiled alone with its initialisation, for the threads' sake.
+    SmallVector<linalg::LinalgOp> alone;
+    getOperation().walk([&](linalg::LinalgOp op) {
+      if (isa<linalg::ConvolutionOpInterface>(op.getOperation()) &&
+          op.hasPureTensorSemantics() && !op->getParentOfType<scf::ForallOp>())
+        alone.push_back(op);
+    });
+    for (linalg::LinalgOp op : alone) {
+      auto type = cast<ShapedType>(op->getResult(0).getType());
+      if (failed(tile(b, op, tileSizes(b, type, tileBytes, minPixels, minTiles),
+                      Value())))
+        return signalPassFailure();
     }
     // A fused reduction that wrote into a slice of a whole-tensor empty
     // gets an empty of the tile's size: scratch of one tile.

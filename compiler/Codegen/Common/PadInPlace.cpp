@@ -19,6 +19,7 @@
 #include "compiler/Codegen/Common/Passes.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Dominance.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/DestinationStyleOpInterface.h"
@@ -40,7 +41,9 @@ OpOperand *emptyDestination(Value value) {
     Operation *op = result.getOwner();
     if (isa<tensor::EmptyOp>(op))
       return use;
-    if (auto loop = dyn_cast<LoopLikeOpInterface>(op))
+    if (auto forall = dyn_cast<scf::ForallOp>(op))
+      use = forall.getTiedOpOperand(result);
+    else if (auto loop = dyn_cast<LoopLikeOpInterface>(op))
       use = loop.getTiedLoopInit(result);
     else if (auto dps = dyn_cast<DestinationStyleOpInterface>(op))
       use = dps.getTiedOpOperand(result);

@@ -62,16 +62,22 @@ def FuseEpilogues : Pass<"dlc-fuse-epilogues", "mlir::func::FuncOp"> {
     reduction goes to a tile-sized scratch: the block needs no buffer of
     its own. A tile of an image holds at least
     `min-pixels` pixels (the whole image when it has fewer): narrower tiles
-    starve the convolution's vector loops. Producers of a reduction's inputs
-    (padding, the previous layer) are not fused: they would be recomputed
-    for every tile.
+    starve the convolution's vector loops. An image with fewer than
+    `min-tiles` such tiles (a 7x7 or 14x14 one) is split along its channels
+    too, in blocks of a multiple of 16 channels, so that threads can share
+    one sample's layer. The tile loop is an `scf.forall`: its tiles are
+    independent. Producers of a reduction's inputs (padding, the previous
+    layer) are not fused: they would be recomputed for every tile.
   }];
   let options = [
     Option<"tileBytes", "tile-bytes", "int64_t", /*default=*/"65536",
            "Largest tile of a layer's result, in bytes">,
     Option<"minPixels", "min-pixels", "int64_t", /*default=*/"64",
            "Fewest pixels in a tile of an image (whole rows; the whole image "
-           "when it has fewer), whatever its bytes">
+           "when it has fewer), whatever its bytes">,
+    Option<"minTiles", "min-tiles", "int64_t", /*default=*/"4",
+           "Fewest tiles per image, reached by splitting channels when rows "
+           "alone give fewer">
   ];
   let dependentDialects = ["::mlir::linalg::LinalgDialect",
                            "::mlir::scf::SCFDialect",

@@ -221,9 +221,9 @@ int64_t place(SmallVector<Buffer *> &buffers) {
 struct PlanWorkspace : dlc::impl::PlanWorkspaceBase<PlanWorkspace> {
   using PlanWorkspaceBase::PlanWorkspaceBase;
 
-  /// Plans `fn`'s allocations; returns its workspace as fixed bytes and
-  /// bytes per sample.
-  std::pair<int64_t, int64_t> plan(func::FuncOp fn) {
+  /// Plans `fn`'s allocations (those of a fixed size only, unless
+  /// `withBatch`); returns its workspace as fixed bytes and bytes per sample.
+  std::pair<int64_t, int64_t> plan(func::FuncOp fn, bool withBatch) {
     Block &body = fn.getBody().front();
     auto workspaceType = MemRefType::get({ShapedType::kDynamic},
                                          IntegerType::get(&getContext(), 8));
@@ -247,7 +247,7 @@ struct PlanWorkspace : dlc::impl::PlanWorkspaceBase<PlanWorkspace> {
         multiple = batchMultiple(alloc.getDynamicSizes().front());
       if (!type.getLayout().isIdentity() || type.getMemorySpace() ||
           !type.getElementType().isIntOrFloat() ||
-          type.getNumDynamicDims() > 1 || !multiple)
+          type.getNumDynamicDims() > (withBatch ? 1 : 0) || !multiple)
         continue;
       std::optional<unsigned> last = lastUse(alloc, body, order);
       if (!last)
@@ -297,10 +297,20 @@ struct PlanWorkspace : dlc::impl::PlanWorkspaceBase<PlanWorkspace> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
     SmallVector<std::pair<int64_t, int64_t>> sizes;
-    for (auto fn : module.getOps<func::FuncOp>())
-      if (fn.isPublic() && !fn.isExternal() &&
-          fn.getSymName() != mlir::dl::kWorkspaceSizeFunc)
-        sizes.push_back(plan(fn));
+    int64_t scratch = 0;
+    for (auto fn : module.getOps<func::FuncOp>()) {
+      if (fn.isExternal())
+        continue;
+      // A part of a parallel loop (dlc-outline-parallel-loops): its
+      // buffers go to the scratch of the thread that runs it.
+      if (fn->hasAttr(mlir::dl::kParallelPartAttr))
+        scratch = std::max(scratch, plan(fn, /*withBatch=*/false).first);
+      else if (fn.isPublic() && fn.getSymName() != mlir::dl::kWorkspaceSizeFunc)
+        sizes.push_back(plan(fn, /*withBatch=*/true));
+    }
+    OpBuilder attrs(module);
+    module->setAttr(mlir::dl::kScratchSizeAttr,
+                    attrs.getI64IntegerAttr(llvm::alignTo(scratch, alignment)));
 
     // workspace_size(batch) = max over the entry points of fixed + batch *
     // per sample.

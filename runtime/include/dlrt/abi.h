@@ -2,7 +2,7 @@
  *
  * A compiled model exports exactly one C symbol, `dlc_model_<network>` (or
  * the name given to `dlc --symbol=`), a function returning a pointer to a
- * dlc_model_v4 that lives as long as the library is loaded. The compiler
+ * dlc_model_v5 that lives as long as the library is loaded. The compiler
  * writes it (compiler/Target, which checks its LLVM layout against this
  * header at build time) and the runtime reads it (runtime/src); this header
  * is all they share. Plain C, no dependencies.
@@ -34,7 +34,7 @@ extern "C" {
  *   fields appended at the end of the struct, new hyper-parameter names. A
  *   runtime reads a field added in minor m only from models whose abi_minor
  *   is >= m, and ignores fields newer than its own minor version. */
-#define DLC_ABI_VERSION_MAJOR 4u
+#define DLC_ABI_VERSION_MAJOR 5u
 #define DLC_ABI_VERSION_MINOR 0u
 
 typedef enum { DLC_F32 = 0, DLC_I32 = 1 } dlc_dtype;
@@ -64,16 +64,36 @@ typedef struct dlc_hyper_parameter {
   double value;
 } dlc_hyper_parameter;
 
+/* Threads. The compiled code splits a layer's independent tiles into
+ * iterations [0, count) and asks the runtime to run them:
+ * parallel->parallel_for(parallel, count, task, args) calls
+ * task(args, begin, end, scratch) on disjoint ranges that cover [0, count)
+ * (from any threads, in any order) and returns when all have run. Each
+ * range's `scratch` is scratch_size bytes (the descriptor's), aligned to
+ * 64, uninitialised, used by no range running at the same time. Every
+ * iteration computes the same values on any thread, so results do not
+ * depend on how the runtime splits the range. A runtime without threads
+ * calls task(args, 0, count, scratch) itself. */
+typedef void (*dlc_task_fn)(void *args, int64_t begin, int64_t end,
+                            void *scratch);
+typedef struct dlc_parallel dlc_parallel;
+struct dlc_parallel {
+  void (*parallel_for)(const dlc_parallel *self, int64_t count,
+                       dlc_task_fn task, void *args);
+};
+
 /* Runs inference on `batch` samples. inputs[i], params[i], prepared[i]
  * and outputs[i] point at the tensors of the descriptor's lists, in order;
  * outputs are written, the rest only read. prepared[] must hold what
  * prepare() computed from the same params. `workspace` holds
  * workspace_size(batch) bytes, aligned to 64, uninitialised (may be NULL
  * when that is 0): every intermediate lives there, so forward never
- * allocates. Returns 0 on success. */
+ * allocates. `parallel` (never NULL) runs its parallel loops. Returns 0 on
+ * success. */
 typedef int32_t (*dlc_forward_fn)(int64_t batch, void *const *inputs,
                                   void *const *params, void *const *prepared,
-                                  void *const *outputs, void *workspace);
+                                  void *const *outputs, void *workspace,
+                                  const dlc_parallel *parallel);
 
 /* Computes the prepared tensors (the descriptor's `prepared` list: weights
  * with inference batchnorm folded in, re-laid-out weights) from params.
@@ -81,7 +101,8 @@ typedef int32_t (*dlc_forward_fn)(int64_t batch, void *const *inputs,
  * forward. `workspace` holds workspace_size(1) bytes. Returns 0 on
  * success. */
 typedef int32_t (*dlc_prepare_fn)(void *const *params, void *const *prepared,
-                                  void *workspace);
+                                  void *workspace,
+                                  const dlc_parallel *parallel);
 
 /* The scalars of one training step. */
 typedef struct dlc_train_args {
@@ -100,9 +121,10 @@ typedef int32_t (*dlc_train_step_fn)(int64_t batch, void *const *inputs,
                                      void *const *targets, void *const *params,
                                      void *const *state,
                                      const dlc_train_args *args, float *loss,
-                                     void *workspace);
+                                     void *workspace,
+                                     const dlc_parallel *parallel);
 
-typedef struct dlc_model_v4 {
+typedef struct dlc_model_v5 {
   uint32_t abi_major; /* DLC_ABI_VERSION_MAJOR of the compiler that wrote it */
   uint32_t abi_minor; /* DLC_ABI_VERSION_MINOR of that compiler */
   const char *name;     /* the network's name */
@@ -128,6 +150,7 @@ typedef struct dlc_model_v4 {
    * (mse, l1); "" without a loss. */
   const char *metric;
   uint64_t (*workspace_size)(int64_t batch);
+  uint64_t scratch_size; /* bytes of each range's scratch (dlc_parallel) */
   dlc_forward_fn forward;
   dlc_train_step_fn train_step; /* NULL without a loss or when compiled
                                    with dlc --inference-only */
@@ -137,9 +160,9 @@ typedef struct dlc_model_v4 {
   int32_t num_prepared;
   const dlc_tensor_info *prepared;
   dlc_prepare_fn prepare;
-} dlc_model_v4;
+} dlc_model_v5;
 
-typedef const dlc_model_v4 *(*dlc_model_entry_fn)(void);
+typedef const dlc_model_v5 *(*dlc_model_entry_fn)(void);
 
 #ifdef __cplusplus
 }

@@ -76,12 +76,12 @@ typedef struct dlrt_model dlrt_model;
 DLRT_API dlrt_status dlrt_model_open(const char *path, const char *symbol,
                             dlrt_model **out);
 /* The same for a model linked into the program: its descriptor directly. */
-DLRT_API dlrt_status dlrt_model_from_descriptor(const dlc_model_v4 *descriptor,
+DLRT_API dlrt_status dlrt_model_from_descriptor(const dlc_model_v5 *descriptor,
                                                 dlrt_model **out);
 DLRT_API void dlrt_model_destroy(dlrt_model *model);
 
 /* Runtime-owned; lives as long as the model. */
-DLRT_API const dlc_model_v4 *dlrt_model_descriptor(const dlrt_model *model);
+DLRT_API const dlc_model_v5 *dlrt_model_descriptor(const dlrt_model *model);
 
 /* Re-initialises every parameter from `seed`: Kaiming-uniform weights and
  * uniform biases (bound 1/sqrt(fan_in)), BatchNorm weight and running_var

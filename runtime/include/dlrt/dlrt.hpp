@@ -43,13 +43,13 @@ public:
     return Model(m);
   }
   /// Wraps a model linked into the program.
-  static Model fromDescriptor(const dlc_model_v4 *descriptor) {
+  static Model fromDescriptor(const dlc_model_v5 *descriptor) {
     dlrt_model *m = nullptr;
     check(dlrt_model_from_descriptor(descriptor, &m));
     return Model(m);
   }
 
-  const dlc_model_v4 &descriptor() const {
+  const dlc_model_v5 &descriptor() const {
     return *dlrt_model_descriptor(handle.get());
   }
   void init(uint64_t seed) { check(dlrt_model_init(handle.get(), seed)); }
@@ -74,7 +74,7 @@ public:
   /// Inference into caller-owned outputs.
   void forward(int64_t batch, const std::vector<const void *> &inputs,
                const std::vector<void *> &outputs) {
-    const dlc_model_v4 &d = descriptor();
+    const dlc_model_v5 &d = descriptor();
     if (inputs.size() != size_t(d.num_inputs) ||
         outputs.size() != size_t(d.num_outputs))
       throw Error(DLRT_ERROR_ARGUMENT,
@@ -87,7 +87,7 @@ public:
   /// Inference with outputs allocated here, one vector per output.
   std::vector<std::vector<float>> forward(int64_t batch,
                                           const std::vector<const void *> &inputs) {
-    const dlc_model_v4 &d = descriptor();
+    const dlc_model_v5 &d = descriptor();
     std::vector<std::vector<float>> results(d.num_outputs);
     std::vector<void *> outputs;
     for (int32_t i = 0; i < d.num_outputs; ++i) {
@@ -101,7 +101,7 @@ public:
   /// One optimizer step; returns the batch's loss.
   float trainStep(int64_t batch, const std::vector<const void *> &inputs,
                   const std::vector<const void *> &targets, float lr) {
-    const dlc_model_v4 &d = descriptor();
+    const dlc_model_v5 &d = descriptor();
     if (inputs.size() != size_t(d.num_inputs) ||
         targets.size() != size_t(d.num_targets))
       throw Error(DLRT_ERROR_ARGUMENT,

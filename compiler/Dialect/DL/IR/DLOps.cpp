@@ -77,6 +77,19 @@ LogicalResult DLDialect::verifyOperationAttribute(Operation *op,
                              << "' must list {name, type} dictionaries";
     return success();
   }
+  // CPU code generation: parts of parallel loops and their scratch.
+  if (attr.getName() == kParallelPartAttr) {
+    if (!isa<UnitAttr, FlatSymbolRefAttr>(attr.getValue()))
+      return op->emitError() << "'" << kParallelPartAttr
+                             << "' must be a unit attribute or a symbol";
+    return success();
+  }
+  if (attr.getName() == kScratchSizeAttr) {
+    if (!isa<IntegerAttr>(attr.getValue()))
+      return op->emitError() << "'" << kScratchSizeAttr
+                             << "' must be an integer";
+    return success();
+  }
   return op->emitError() << "unknown dl attribute '" << attr.getName().getValue()
                          << "' on an operation";
 }
@@ -98,7 +111,8 @@ LogicalResult DLDialect::verifyRegionArgAttribute(Operation *op, unsigned,
   // dl.output on an argument: an out-parameter after bufferization.
   return verifyInterfaceName(
       op, attr, {kInputAttr, kTargetAttr, kParamAttr, kBufferAttr, kOutputAttr,
-                 kStateAttr, kScalarAttr, kWorkspaceAttr, kPreparedAttr});
+                 kStateAttr, kScalarAttr, kWorkspaceAttr, kPreparedAttr,
+                 kParallelAttr});
 }
 
 LogicalResult DLDialect::verifyRegionResultAttribute(Operation *op, unsigned,

@@ -33,6 +33,17 @@ inline constexpr llvm::StringLiteral kWorkspaceAttr = "dl.workspace";
 /// other; the translation to LLVM IR makes them `noalias` parameters.
 inline constexpr llvm::StringLiteral kNoaliasParamsAttr = "dlc-noalias-params";
 
+/// The argument attribute of the entry points' `!llvm.ptr` to the
+/// runtime's dlc_parallel (abi.h), added by dlc-outline-parallel-loops.
+inline constexpr llvm::StringLiteral kParallelAttr = "dl.parallel";
+/// On the declaration that dlc-outline-parallel-loops calls in place of a
+/// parallel loop: the symbol of the part function that runs its iterations.
+/// Part functions carry it too (a unit attribute).
+inline constexpr llvm::StringLiteral kParallelPartAttr = "dl.parallel_part";
+/// The module attribute (i64) of the bytes of scratch that each part of a
+/// parallel loop needs, from dlc-plan-workspace.
+inline constexpr llvm::StringLiteral kScratchSizeAttr = "dl.scratch_size";
+
 } // namespace mlir::dl
 
 #endif // DLC_DIALECT_DL_IR_FUNCTIONNAMES_H

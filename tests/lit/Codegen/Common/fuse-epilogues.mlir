@@ -2,6 +2,7 @@
 // RUN: dlc-opt %s --pass-pipeline='builtin.module(func.func(dlc-fuse-epilogues{tile-bytes=256 min-pixels=16}),canonicalize)' | FileCheck %s --check-prefix=ROWS
 // RUN: dlc-opt %s --pass-pipeline='builtin.module(func.func(dlc-fuse-epilogues{tile-bytes=256 min-pixels=32}),canonicalize)' | FileCheck %s --check-prefix=PIXELS
 // RUN: dlc-opt %s --pass-pipeline='builtin.module(func.func(dlc-fuse-epilogues),canonicalize,one-shot-bufferize{bufferize-function-boundaries})' | FileCheck %s --check-prefix=INPLACE
+// RUN: dlc-opt %s --pass-pipeline='builtin.module(func.func(dlc-fuse-epilogues{min-tiles=2}),canonicalize)' | FileCheck %s --check-prefix=TWO
 
 // Tests that a convolution, a residual block's two convolutions, a dense
 // layer and a transposed convolution each become one loop nest with their
@@ -13,27 +14,26 @@
 
 // CHECK-LABEL: func.func @conv_bn_relu(
 // CHECK-NOT: linalg.conv
-// CHECK: scf.for %[[N:.*]] = %c0 to %{{.*}} step %c1 iter_args(%[[ACC:.*]] =
+// CHECK: scf.forall (%[[N:.*]]) in (%{{.*}}) shared_outs(%[[ACC:.*]] =
 // CHECK: %[[IN:.*]] = tensor.extract_slice %arg0[%[[N]], 0, 0, 0] [1, 4, 10, 10]
 // CHECK: %[[TILE:.*]] = tensor.extract_slice %[[ACC]][%[[N]], 0, 0, 0] [1, 4, 8, 8]
 // CHECK: %[[BIAS:.*]] = linalg.generic {{.*}} ins(%arg2 : tensor<4xf32>) outs(%[[TILE]] : tensor<1x4x8x8xf32>)
 // CHECK: %[[CONV:.*]] = linalg.conv_2d_nchw_fchw {{.*}} ins(%[[IN]], %arg1 : {{.*}}) outs(%[[BIAS]] : tensor<1x4x8x8xf32>)
 // CHECK: %[[ACT:.*]] = linalg.generic {{.*}} ins(%arg3, %arg4 : tensor<4xf32>, tensor<4xf32>) outs(%[[CONV]] : tensor<1x4x8x8xf32>)
 // CHECK: arith.maximumf
-// CHECK: tensor.insert_slice %[[ACT]] into %[[ACC]][%[[N]], 0, 0, 0] [1, 4, 8, 8]
+// CHECK: tensor.parallel_insert_slice %[[ACT]] into %[[ACC]][%[[N]], 0, 0, 0] [1, 4, 8, 8]
 // CHECK-NOT: linalg.generic
 // CHECK: return
 
 // Rows of 4 channels x 8 columns are 128 bytes: 2 rows per 256-byte tile.
 // ROWS-LABEL: func.func @conv_bn_relu(
-// ROWS: scf.for %[[N:.*]] = %c0 to %{{.*}} step %c1
-// ROWS: scf.for %[[H:.*]] = %c0 to %c8 step %c2
+// ROWS: scf.forall (%[[N:.*]], %[[H:.*]]) = (0, 0) to (%{{.*}}, 8) step (1, 2)
 // ROWS: tensor.extract_slice %arg0[%[[N]], 0, %[[H]], 0] [1, 4, 4, 10]
 // ROWS: linalg.conv_2d_nchw_fchw {{.*}} -> tensor<1x4x2x8xf32>
 
 // 2 rows hold 16 pixels: tiles of 4 rows hold 32.
 // PIXELS-LABEL: func.func @conv_bn_relu(
-// PIXELS: scf.for %[[H:.*]] = %c0 to %c8 step %c4
+// PIXELS: scf.forall (%{{.*}}, %[[H:.*]]) = (0, 0) to (%{{.*}}, 8) step (1, 4)
 // PIXELS: linalg.conv_2d_nchw_fchw {{.*}} -> tensor<1x4x4x8xf32>
 
 #c = affine_map<(n, c, h, w) -> (c)>
@@ -75,13 +75,15 @@ func.func @conv_bn_relu(%x: tensor<?x4x10x10xf32>, %w: tensor<4x4x3x3xf32>, %b: 
 // CHECK-LABEL: func.func @conv_add_conv_relu(
 // CHECK-NOT: linalg.conv
 // CHECK-NOT: linalg.fill
-// CHECK: scf.for
+// CHECK: scf.forall
 // CHECK: %[[SCRATCH:.*]] = tensor.empty() : tensor<1x4x8x8xf32>
 // CHECK: %[[ZERO:.*]] = linalg.fill {{.*}} outs(%[[SCRATCH]] : tensor<1x4x8x8xf32>)
 // CHECK: %[[PROJ:.*]] = linalg.conv_2d_nchw_fchw {{.*}} outs(%[[ZERO]] : tensor<1x4x8x8xf32>)
 // CHECK: %[[CONV:.*]] = linalg.conv_2d_nchw_fchw {{.*}} ins(%{{.*}}, %arg1 : {{.*}}) outs(%{{.*}} : tensor<1x4x8x8xf32>)
 // CHECK: linalg.generic {{.*}} ins(%[[PROJ]] : tensor<1x4x8x8xf32>) outs(%[[CONV]] : tensor<1x4x8x8xf32>)
-// CHECK: scf.yield
+// CHECK: scf.forall.in_parallel
+// CHECK-NEXT: tensor.parallel_insert_slice
+// CHECK-NEXT: }
 // CHECK-NEXT: }
 // CHECK-NEXT: return
 func.func @conv_add_conv_relu(%x: tensor<?x4x10x10xf32>, %w: tensor<4x4x3x3xf32>, %s: tensor<?x4x8x8xf32>,
@@ -107,13 +109,13 @@ func.func @conv_add_conv_relu(%x: tensor<?x4x10x10xf32>, %w: tensor<4x4x3x3xf32>
 
 // A dense layer's tiles are whole samples: 2 KiB each, 32 per tile.
 // CHECK-LABEL: func.func @dense_relu(
-// CHECK: scf.for %[[I:.*]] = %c0 to %{{.*}} step %c32
+// CHECK: scf.forall (%[[I:.*]]) = (0) to (%{{.*}}) step (32)
 // CHECK: %[[M:.*]] = affine.min
 // CHECK: %[[BIAS:.*]] = linalg.generic {{.*}} ins(%arg2 : tensor<512xf32>)
 // CHECK: %[[MM:.*]] = linalg.matmul_transpose_b ins(%{{.*}}, %arg1 : tensor<?x64xf32>, tensor<512x64xf32>) outs(%[[BIAS]] : tensor<?x512xf32>)
 // CHECK: linalg.generic {{.*}} outs(%[[MM]] : tensor<?x512xf32>)
 // CHECK: arith.maximumf
-// CHECK: scf.yield
+// CHECK: scf.forall.in_parallel
 func.func @dense_relu(%x: tensor<?x64xf32>, %w: tensor<512x64xf32>, %b: tensor<512xf32>) -> tensor<?x512xf32> {
   %c0 = arith.constant 0 : index
   %zero = arith.constant 0.0 : f32
@@ -136,12 +138,12 @@ func.func @dense_relu(%x: tensor<?x64xf32>, %w: tensor<512x64xf32>, %b: tensor<5
 
 // A transposed convolution (a 6-D reduction) and its activation.
 // CHECK-LABEL: func.func @upconv_sigmoid(
-// CHECK: scf.for
+// CHECK: scf.forall
 // CHECK: %[[BIAS:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<1x2x8x2x8x2xf32>)
 // CHECK: %[[UP:.*]] = linalg.generic {{.*}} "reduction"{{.*}} outs(%[[BIAS]] : tensor<1x2x8x2x8x2xf32>)
 // CHECK: linalg.generic {{.*}} outs(%[[UP]] : tensor<1x2x8x2x8x2xf32>)
 // CHECK: math.exp
-// CHECK: scf.yield
+// CHECK: scf.forall.in_parallel
 func.func @upconv_sigmoid(%x: tensor<?x4x8x8xf32>, %w: tensor<4x2x2x2xf32>, %b: tensor<2xf32>) -> tensor<?x2x8x2x8x2xf32> {
   %c0 = arith.constant 0 : index
   %one = arith.constant 1.0 : f32
@@ -171,10 +173,14 @@ func.func @upconv_sigmoid(%x: tensor<?x4x8x8xf32>, %w: tensor<4x2x2x2xf32>, %b: 
   return %y : tensor<?x2x8x2x8x2xf32>
 }
 
-// A result that is also returned (kept for the backward pass) is not fused.
+// A result that is also returned (kept for the backward pass) is not fused:
+// the convolution is tiled alone, with its initialisation.
 // CHECK-LABEL: func.func @kept_for_backward(
-// CHECK-NOT: scf.for
-// CHECK: %[[CONV:.*]] = linalg.conv_2d_nchw_fchw {{.*}} -> tensor<?x4x8x8xf32>
+// CHECK: %[[CONV:.*]] = scf.forall
+// CHECK: linalg.fill {{.*}} -> tensor<1x4x8x8xf32>
+// CHECK-NEXT: linalg.conv_2d_nchw_fchw {{.*}} -> tensor<1x4x8x8xf32>
+// CHECK-NOT: linalg.generic
+// CHECK: scf.forall.in_parallel
 // CHECK: linalg.generic {{.*}} ins(%[[CONV]] : tensor<?x4x8x8xf32>)
 func.func @kept_for_backward(%x: tensor<?x4x10x10xf32>, %w: tensor<4x4x3x3xf32>)
     -> (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>) {
@@ -203,13 +209,16 @@ func.func @kept_for_backward(%x: tensor<?x4x10x10xf32>, %w: tensor<4x4x3x3xf32>)
 // INPLACE-LABEL: func.func @residual_in_place(
 // INPLACE: linalg.generic {{.*}} outs(%[[X:[a-z_0-9]+]] : memref<?x4x8x8xf32>)
 // INPLACE-NOT: memref.alloc(%
-// INPLACE: scf.for {{.*}} iter_args(%{{.*}} = %[[X]])
+// INPLACE: scf.forall
+// INPLACE: memref.subview %[[X]]
 // INPLACE-NOT: memref.alloc(%
 // INPLACE: return
 // CHECK-LABEL: func.func @residual_in_place(
 // CHECK: %[[X:.*]] = linalg.generic
-// CHECK: linalg.conv_2d_nchw_fchw {{.*}} ins(%[[X]],
-// CHECK: scf.for %[[N:.*]] = %c0 to %{{.*}} step %c1 iter_args(%[[ACC:.*]] = %[[X]])
+// CHECK: scf.forall
+// CHECK: %[[XTILE:.*]] = tensor.extract_slice %[[X]]
+// CHECK: linalg.conv_2d_nchw_fchw {{.*}} ins(%[[XTILE]],
+// CHECK: scf.forall (%[[N:.*]]) in (%{{.*}}) shared_outs(%[[ACC:.*]] = %[[X]])
 // CHECK: %[[SCRATCH:.*]] = tensor.empty() : tensor<1x4x8x8xf32>
 // CHECK: %[[CONV:.*]] = linalg.conv_2d_nchw_fchw {{.*}} outs(%{{.*}} : tensor<1x4x8x8xf32>)
 // CHECK: %[[SHORTCUT:.*]] = tensor.extract_slice %[[ACC]][%[[N]], 0, 0, 0] [1, 4, 8, 8]
@@ -217,8 +226,8 @@ func.func @kept_for_backward(%x: tensor<?x4x10x10xf32>, %w: tensor<4x4x3x3xf32>)
 // CHECK: arith.addf
 // CHECK-LABEL: func.func @residual_kept(
 // CHECK: %[[X:.*]] = linalg.generic
-// CHECK: scf.for %{{.*}} iter_args(%[[ACC:.*]] = %{{.*}})
-// CHECK-NOT: iter_args(%{{.*}} = %[[X]])
+// CHECK: scf.forall (%{{.*}}) in (%{{.*}}) shared_outs(%[[ACC:.*]] = %{{.*}})
+// CHECK-NOT: shared_outs(%{{.*}} = %[[X]])
 // CHECK: return
 func.func @residual_in_place(%s: tensor<?x4x8x8xf32>, %w: tensor<4x4x1x1xf32>) -> tensor<?x4x8x8xf32> {
   %c0 = arith.constant 0 : index
@@ -270,4 +279,29 @@ func.func @residual_kept(%s: tensor<?x4x8x8xf32>, %w: tensor<4x4x1x1xf32>) -> (t
     linalg.yield %1 : f32
   } -> tensor<?x4x8x8xf32>
   return %y, %x : tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>
+}
+
+// A 7x7 image is one tile of rows (49 pixels < min-pixels): its 64 channels
+// are split in 4 blocks of 16 so that it has min-tiles (4) tiles; with
+// min-tiles=2, in 2 blocks of 32.
+// CHECK-LABEL: func.func @small_image(
+// CHECK: scf.forall (%{{.*}}, %{{.*}}) = (0, 0) to (%{{.*}}, 64) step (1, 16)
+// CHECK: linalg.conv_2d_nchw_fchw {{.*}} -> tensor<1x16x7x7xf32>
+// TWO-LABEL: func.func @small_image(
+// TWO: scf.forall (%{{.*}}, %{{.*}}) = (0, 0) to (%{{.*}}, 64) step (1, 32)
+func.func @small_image(%x: tensor<?x64x9x9xf32>, %w: tensor<64x64x3x3xf32>) -> tensor<?x64x7x7xf32> {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f32
+  %n = tensor.dim %x, %c0 : tensor<?x64x9x9xf32>
+  %e = tensor.empty(%n) : tensor<?x64x7x7xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<?x64x7x7xf32>) -> tensor<?x64x7x7xf32>
+  %conv = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%x, %w : tensor<?x64x9x9xf32>, tensor<64x64x3x3xf32>) outs(%f : tensor<?x64x7x7xf32>) -> tensor<?x64x7x7xf32>
+  %y = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%conv : tensor<?x64x7x7xf32>) outs(%e : tensor<?x64x7x7xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %0 = arith.maximumf %in, %zero : f32
+    linalg.yield %0 : f32
+  } -> tensor<?x64x7x7xf32>
+  return %y : tensor<?x64x7x7xf32>
 }
