@@ -296,7 +296,7 @@ int bench(const std::string &path, const std::string &weights, int64_t batch,
              "\"{}_ms_min\": {:.3f}, \"images_per_s\": {:.1f}, "
              "\"baseline_rss_bytes\": {}, \"peak_rss_bytes\": {}}}\n",
              jsonString(d.name), batch, iterations,
-             train ? 1 : threads ? threads : int(std::thread::hardware_concurrency()),
+             threads ? threads : int(std::thread::hardware_concurrency()),
              what, median, what, times.front(), batch * 1000.0 / median,
              baseline, std::max(peak, baseline));
   return 0;
@@ -347,7 +347,8 @@ int main(int argc, char **argv) {
   predictCmd->add_option("--out", out, "The .npz to write, one array per output")
       ->capture_default_str();
   predictCmd->add_option("--threads", threads,
-                         "Threads splitting the batch (0: one per processor)");
+                         "Threads (0: one per processor): a batch splits over them, a smaller "
+                         "one's layers do");
 
   CLI::App *benchCmd = app.add_subcommand(
       "bench", "Time forward (or --train steps) on random inputs and measure the "
@@ -358,10 +359,11 @@ int main(int argc, char **argv) {
   benchCmd->add_option("--warmup", warmup, "Untimed runs first")->capture_default_str();
   benchCmd->add_option("--iters", iterations, "Timed runs")->capture_default_str();
   benchCmd->add_option("--threads", threads,
-                       "Threads splitting the batch (0: one per processor)");
+                       "Threads (0: one per processor): a batch splits over them, a smaller "
+                         "one's layers do");
   bool benchTrain = false;
   benchCmd->add_flag("--train", benchTrain,
-                     "Time training steps (one thread) instead of forward");
+                     "Time training steps instead of forward");
 
   dlcrun::TrainOptions train;
   CLI::App *trainCmd = app.add_subcommand(
@@ -402,7 +404,8 @@ int main(int argc, char **argv) {
   trainCmd->add_option("--metrics", train.metrics,
                        "Write a CSV row per epoch (appended on --resume)");
   trainCmd->add_option("--threads", train.threads,
-                       "Threads for validation (0: one per processor)");
+                       "Threads of the training steps and validation (0: one per "
+                       "processor)");
   trainCmd->add_option("--exit-after-epoch", train.exitAfterEpoch,
                        "Tests: stop like a killed process after this epoch")
       ->group(""); // hidden
@@ -418,7 +421,8 @@ int main(int argc, char **argv) {
   evalCmd->add_option("--batch", evalBatch, "Samples per forward")
       ->capture_default_str();
   evalCmd->add_option("--threads", threads,
-                      "Threads splitting the batch (0: one per processor)");
+                      "Threads (0: one per processor): a batch splits over them, a smaller "
+                         "one's layers do");
 
   try {
     app.parse(argc, argv);

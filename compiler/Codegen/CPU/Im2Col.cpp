@@ -14,34 +14,19 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
-#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 using namespace mlir;
 
-/// Register blocking (chooseRegisterTile), the reduction loop innermost,
-/// each tile's body vectorised, so that after bufferisation the accumulator
-/// tile can live in registers across k (hoisted by dlc-hoist-accumulators).
-/// Leaves the op as it is when the sizes do not divide evenly.
-static Value blockRegisters(RewriterBase &b, linalg::GenericOp op,
-                            int64_t channels, int64_t pixels, int64_t lanes) {
+/// Register blocks of chooseRegisterTile, loops (n, f, p, k); the op as it
+/// is when the sizes do not divide evenly.
+static Value blockContraction(RewriterBase &b, linalg::GenericOp op,
+                              int64_t channels, int64_t pixels, int64_t lanes) {
   dlc::RegisterTile tile = dlc::chooseRegisterTile(channels, pixels, lanes);
   if (!tile)
     return op.getResult(0);
-  scf::SCFTilingOptions options;
-  options.setTileSizes({b.getIndexAttr(1), b.getIndexAttr(tile.channels),
-                        b.getIndexAttr(1), b.getIndexAttr(tile.pixels)});
-  options.setInterchange({0, 1, 3, 2}); // loops n, f, p, k
-  b.setInsertionPoint(op);
-  FailureOr<scf::SCFTilingResult> tiled =
-      scf::tileUsingSCF(b, cast<TilingInterface>(op.getOperation()), options);
-  if (failed(tiled))
-    return op.getResult(0);
-  b.replaceOp(op, tiled->replacements);
-  for (Operation *tile : tiled->tiledOps)
-    (void)linalg::vectorize(b, tile);
-  b.setInsertionPointAfterValue(tiled->replacements.front());
-  return tiled->replacements.front();
+  return dlc::blockRegisters(b, op, {1, tile.channels, 1, tile.pixels},
+                             {0, 1, 3, 2});
 }
 
 /// out[n, f, p] += w[f, k] * col[n, k, p], loops (n, f, k, p).
@@ -142,10 +127,10 @@ FailureOr<Value> dlc::convolveByIm2Col(RewriterBase &b,
   int64_t p = oh * ow, blocked = p - p % lanes;
   Value out;
   if (blocked == p || blocked == 0) {
-    out = blockRegisters(b, contract(b, loc, w2, col, acc), f, p, lanes);
+    out = blockContraction(b, contract(b, loc, w2, col, acc), f, p, lanes);
   } else {
     Value main =
-        blockRegisters(b,
+        blockContraction(b,
                        contract(b, loc, w2, pixelSlice(b, loc, col, 0, blocked),
                                 pixelSlice(b, loc, acc, 0, blocked)),
                        f, blocked, lanes);

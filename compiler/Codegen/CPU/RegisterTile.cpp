@@ -2,6 +2,11 @@
 
 #include "compiler/Codegen/CPU/RegisterTile.h"
 
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+
+using namespace mlir;
+
 dlc::RegisterTile dlc::chooseRegisterTile(int64_t channels, int64_t pixels,
                                           int64_t lanes) {
   int64_t f = channels % 4 == 0 ? 4 : channels % 2 == 0 ? 2 : 0;
@@ -11,4 +16,22 @@ dlc::RegisterTile dlc::chooseRegisterTile(int64_t channels, int64_t pixels,
   if (!f || !p)
     return {};
   return {f, p};
+}
+
+Value dlc::blockRegisters(RewriterBase &b, linalg::GenericOp op,
+                          ArrayRef<int64_t> sizes,
+                          ArrayRef<int64_t> interchange) {
+  scf::SCFTilingOptions options;
+  options.setTileSizes(getAsIndexOpFoldResult(b.getContext(), sizes));
+  options.setInterchange(interchange);
+  b.setInsertionPoint(op);
+  FailureOr<scf::SCFTilingResult> tiled =
+      scf::tileUsingSCF(b, cast<TilingInterface>(op.getOperation()), options);
+  if (failed(tiled))
+    return op.getResult(0);
+  b.replaceOp(op, tiled->replacements);
+  for (Operation *tile : tiled->tiledOps)
+    (void)linalg::vectorize(b, tile);
+  b.setInsertionPointAfterValue(tiled->replacements.front());
+  return tiled->replacements.front();
 }

@@ -9,6 +9,9 @@
 #ifndef DLC_CODEGEN_CPU_REGISTERTILE_H
 #define DLC_CODEGEN_CPU_REGISTERTILE_H
 
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/PatternMatch.h"
+
 #include <cstdint>
 
 namespace dlc {
@@ -27,6 +30,15 @@ struct RegisterTile {
 /// neither size divides `channels` and `pixels` evenly.
 RegisterTile chooseRegisterTile(int64_t channels, int64_t pixels,
                                 int64_t lanes);
+
+/// Tiles the contraction `op` into `sizes` (loops in `interchange` order,
+/// the reduction innermost) and vectorises each tile's body, so that after
+/// bufferisation its accumulator can live in registers across the
+/// reduction (dlc-hoist-accumulators). Returns op's replacement, or op's
+/// result when tiling fails.
+mlir::Value blockRegisters(mlir::RewriterBase &b, mlir::linalg::GenericOp op,
+                           llvm::ArrayRef<int64_t> sizes,
+                           llvm::ArrayRef<int64_t> interchange);
 
 } // namespace dlc
 

@@ -3,6 +3,7 @@
 #include "compiler/Codegen/CPU/Im2Col.h"
 #include "compiler/Codegen/CPU/Passes.h"
 #include "compiler/Codegen/CPU/RegisterTile.h"
+#include "compiler/Codegen/Common/Contraction.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -74,6 +75,62 @@ LogicalResult blockDirectConvolution(RewriterBase &b,
   return success();
 }
 
+/// C[M, N...] += A[M, K] B[K, N...], all row-major (a convolution's weight
+/// gradient, K = N*OH*OW): the columns' loops collapsed into one, blocks of
+/// `kBlock` reduction steps outermost, so that B's block stays in cache for
+/// every register block of M x N (chooseRegisterTile), the reduction
+/// innermost. Each C element still sums its products in order. Fails,
+/// changing nothing, for other shapes.
+LogicalResult blockMatmul(RewriterBase &b, linalg::LinalgOp matmul,
+                          int64_t lanes) {
+  constexpr int64_t kBlock = 256;
+  auto type = cast<ShapedType>(matmul->getResult(0).getType());
+  if (!type.hasStaticShape())
+    return failure();
+  int64_t columns = type.getNumElements() / type.getDimSize(0);
+  dlc::RegisterTile tile =
+      dlc::chooseRegisterTile(type.getDimSize(0), columns, lanes);
+  if (!tile)
+    return failure();
+  auto generic = dyn_cast<linalg::GenericOp>(matmul.getOperation());
+  if (!generic) {
+    FailureOr<linalg::GenericOp> general = linalg::generalizeNamedOp(b, matmul);
+    if (failed(general))
+      return failure();
+    generic = *general;
+  }
+  if (type.getRank() > 2) {
+    ReassociationIndices columnLoops;
+    for (int64_t i = 1; i < type.getRank(); ++i)
+      columnLoops.push_back(i);
+    b.setInsertionPoint(generic);
+    FailureOr<linalg::CollapseResult> collapsed =
+        linalg::collapseOpIterationDims(generic, {columnLoops}, b);
+    if (failed(collapsed))
+      return failure();
+    b.replaceOp(generic, collapsed->results);
+    generic = cast<linalg::GenericOp>(collapsed->collapsedOp.getOperation());
+  }
+  // Loops (m, k, n): the vectorised columns innermost in each tile's body.
+  FailureOr<linalg::GenericOp> ordered =
+      linalg::interchangeGenericOp(b, generic, {0, 2, 1});
+  if (failed(ordered))
+    return failure();
+  scf::SCFTilingOptions options;
+  options.setTileSizes(
+      {b.getIndexAttr(0), b.getIndexAttr(kBlock), b.getIndexAttr(0)});
+  b.setInsertionPoint(*ordered);
+  FailureOr<scf::SCFTilingResult> blocks = scf::tileUsingSCF(
+      b, cast<TilingInterface>(ordered->getOperation()), options);
+  if (failed(blocks))
+    return failure();
+  b.replaceOp(*ordered, blocks->replacements);
+  // Register blocks looped (m, n, k).
+  dlc::blockRegisters(b, cast<linalg::GenericOp>(blocks->tiledOps.front()),
+                      {tile.channels, 1, tile.pixels}, {0, 2, 1});
+  return success();
+}
+
 struct WindowLoopOrder : dlc::impl::WindowLoopOrderBase<WindowLoopOrder> {
   using WindowLoopOrderBase::WindowLoopOrderBase;
   void runOnOperation() override {
@@ -83,6 +140,15 @@ struct WindowLoopOrder : dlc::impl::WindowLoopOrderBase<WindowLoopOrder> {
         ops.push_back(op);
     });
     IRRewriter rewriter(&getContext());
+    SmallVector<linalg::LinalgOp> matmuls;
+    getOperation().walk([&](linalg::LinalgOp op) {
+      if (dlc::isRowMajorMatmul(op) && op.hasPureTensorSemantics())
+        matmuls.push_back(op);
+    });
+    for (linalg::LinalgOp matmul : matmuls) {
+      rewriter.setInsertionPoint(matmul);
+      (void)blockMatmul(rewriter, matmul, lanes);
+    }
     for (linalg::LinalgOp op : ops) {
       rewriter.setInsertionPoint(op);
       auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(op.getOperation());

@@ -18,6 +18,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "compiler/Codegen/Common/Contraction.h"
 #include "compiler/Codegen/Common/InPlace.h"
 #include "compiler/Codegen/Common/Passes.h"
 
@@ -139,6 +140,23 @@ SmallVector<OpFoldResult> tileSizes(OpBuilder &b, ShapedType type,
   return sizes;
 }
 
+/// A matrix product's result [M, N...] split along M into at most
+/// `minTiles` blocks of a multiple of 4 rows (register blocks); one tile
+/// when that does not divide.
+SmallVector<OpFoldResult> matmulTileSizes(OpBuilder &b, ShapedType type,
+                                          int64_t minTiles) {
+  SmallVector<OpFoldResult> sizes(type.getRank(), b.getIndexAttr(0));
+  if (!type.hasStaticShape())
+    return sizes;
+  int64_t rows = type.getDimSize(0);
+  for (int64_t parts = minTiles; parts >= 2; --parts)
+    if (rows % (4 * parts) == 0) {
+      sizes[0] = b.getIndexAttr(rows / parts);
+      break;
+    }
+  return sizes;
+}
+
 /// Whether every tile of `type` has the same, static shape.
 bool staticTiles(ShapedType type, ArrayRef<OpFoldResult> sizes) {
   for (auto [d, size] : llvm::enumerate(sizes)) {
@@ -240,10 +258,21 @@ struct FuseEpilogues : dlc::impl::FuseEpiloguesBase<FuseEpilogues> {
           op.hasPureTensorSemantics() && !op->getParentOfType<scf::ForallOp>())
         alone.push_back(op);
     });
+    // So is a matrix product of row-major operands (a weight gradient).
+    SmallVector<linalg::LinalgOp> matmuls;
+    getOperation().walk([&](linalg::LinalgOp op) {
+      if (dlc::isRowMajorMatmul(op) && op.hasPureTensorSemantics() &&
+          !op->getParentOfType<scf::ForallOp>())
+        matmuls.push_back(op);
+    });
+    alone.append(matmuls);
     for (linalg::LinalgOp op : alone) {
       auto type = cast<ShapedType>(op->getResult(0).getType());
-      if (failed(tile(b, op, tileSizes(b, type, tileBytes, minPixels, minTiles),
-                      Value())))
+      SmallVector<OpFoldResult> sizes =
+          llvm::is_contained(matmuls, op)
+              ? matmulTileSizes(b, type, minTiles)
+              : tileSizes(b, type, tileBytes, minPixels, minTiles);
+      if (failed(tile(b, op, sizes, Value())))
         return signalPassFailure();
     }
     // A fused reduction that wrote into a slice of a whole-tensor empty

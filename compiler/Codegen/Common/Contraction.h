@@ -1,0 +1,25 @@
+//===- Contraction.h - Matrix products in any linalg form --------*- C++ -*-===//
+//
+// A convolution's weight gradient is a matrix product, but by the time the
+// code generation sees it, the reshape of its result has been folded into
+// it: a linalg.generic with several output-column loops. Both the tiling
+// for threads (dlc-fuse-epilogues) and the register blocking of the CPU
+// recognise it here.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DLC_CODEGEN_COMMON_CONTRACTION_H
+#define DLC_CODEGEN_COMMON_CONTRACTION_H
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+
+namespace dlc {
+
+/// C[m, n...] += A[m, k] * B[k, n...] with loops (m, n..., k): a matrix
+/// product of row-major operands, its columns possibly split into several
+/// loops (collapsible into one).
+bool isRowMajorMatmul(mlir::linalg::LinalgOp op);
+
+} // namespace dlc
+
+#endif // DLC_CODEGEN_COMMON_CONTRACTION_H
