@@ -6,9 +6,9 @@ usage: side_by_side.py [--build BUILD] [--against OTHER_BUILD] [--python PY]
                        [--threads 2] [--iters 5] [--train] [MODEL:BATCH ...]
 default models: mlp:256 lenet5:256 resnet18_cifar:32 unet:1
 
-Forward: both sides on --threads threads (dlc splits the batch). --train:
-one training step (forward, loss, backward, SGD with momentum), one thread
-on both sides (dlc's steps are single-threaded for now). --against times a
+Both sides run on --threads threads (dlc splits a batch over them, or a
+smaller batch's layers). --train: one training step (forward, loss,
+backward, SGD with momentum). --against times a
 second dlc build too (a checkout before a change), so a change is measured
 against its own past in the same run. PyTorch is bench/setup_venv.sh's
 PyTorch 2.x and onnxruntime unless --python names another; onnxruntime
@@ -82,7 +82,7 @@ def main():
     p.add_argument("models", nargs="*",
                    default=["mlp:256", "lenet5:256", "resnet18_cifar:32", "unet:1"])
     a = p.parse_args()
-    threads = 1 if a.train else a.threads
+    threads = a.threads
     if a.torch_side:
         spec = json.loads(a.torch_side)
         return torch_side(spec["name"], spec["info"], spec["batch"], a.train, threads, a.iters,

@@ -12,7 +12,8 @@
 include "mlir/Pass/PassBase.td"
 
 def WindowLoopOrder : Pass<"dlc-window-loop-order", "mlir::func::FuncOp"> {
-  let summary = "Schedule convolutions and pools for vector FMAs on the CPU";
+  let summary = "Schedule convolutions, pools and weight gradients for "
+                "vector FMAs on the CPU";
   let description = [{
     A named convolution or pooling op iterates (n, f, oh, ow, c, kh, kw):
     its innermost loop is a reduction over a few kernel taps, which does not
@@ -25,6 +26,10 @@ def WindowLoopOrder : Pass<"dlc-window-loop-order", "mlir::func::FuncOp"> {
     - any other convolution becomes im2col ([N, C*KH*KW, OH*OW], the batch
       kept dynamic) and a contraction whose whole vectors of pixels are
       register-blocked the same way, a remainder contracted plainly;
+    - a row-major matrix product C[m, n...] += A[m, k] B[k, n...] (a
+      convolution's weight gradient, k = N*OH*OW) has its column loops
+      collapsed, its reduction in cache blocks of 256 steps (outermost) and
+      register blocks along the columns, each C element summing in order;
     - pools, grouped convolutions and what the above cannot take are
       generalised with their loops interchanged to (n, f, c, kh, kw, oh, ow),
       the output row innermost, for LLVM's vectoriser.

@@ -250,14 +250,31 @@ struct FuseEpilogues : dlc::impl::FuseEpiloguesBase<FuseEpilogues> {
       if (failed(tile(b, epilogue, sizes, kept)))
         return signalPassFailure();
     }
-    // A convolution with no epilogue of its own (a pooling reads it) is
-    // tiled alone with its initialisation, for the threads' sake.
+    // What is left of the layers over images (a convolution whose result a
+    // pooling or a concat reads, a transposed convolution, a pooling, a
+    // residual add, the backward pass's gradients) is tiled alone with its
+    // initialisation, for the threads' sake; fills and copies stay whole
+    // (dlc-pad-in-place looks for them).
     SmallVector<linalg::LinalgOp> alone;
-    getOperation().walk([&](linalg::LinalgOp op) {
-      if (isa<linalg::ConvolutionOpInterface>(op.getOperation()) &&
-          op.hasPureTensorSemantics() && !op->getParentOfType<scf::ForallOp>())
-        alone.push_back(op);
-    });
+    for (Operation &op : getOperation().getBody().front()) {
+      auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+      auto type = op.getNumResults() == 1
+                      ? dyn_cast<RankedTensorType>(op.getResult(0).getType())
+                      : RankedTensorType();
+      if (!linalgOp || !type || type.getRank() < 4 ||
+          !linalgOp.hasPureTensorSemantics() ||
+          isa<linalg::FillOp, linalg::CopyOp>(op) ||
+          dlc::isRowMajorMatmul(linalgOp))
+        continue;
+      // Windows only in named ops: tiling a generic whose rows read shifted
+      // rows (a gradient's flipped window) mis-sizes its input slices.
+      bool plainMaps = llvm::all_of(linalgOp.getIndexingMapsArray(),
+                                    [](AffineMap m) {
+                                      return m.isProjectedPermutation();
+                                    });
+      if (isa<linalg::ConvolutionOpInterface>(op) || plainMaps)
+        alone.push_back(linalgOp);
+    }
     // So is a matrix product of row-major operands (a weight gradient).
     SmallVector<linalg::LinalgOp> matmuls;
     getOperation().walk([&](linalg::LinalgOp op) {
