@@ -131,6 +131,40 @@ LogicalResult blockMatmul(RewriterBase &b, linalg::LinalgOp matmul,
   return success();
 }
 
+/// C[n, m..., p...] += A[m..., k] B[n, k, p...] (a transposed convolution's
+/// products): the m and p loops collapsed into one each, then register
+/// blocks of m x p with the reduction innermost, as im2col's contraction.
+/// Fails, changing nothing, for other shapes.
+LogicalResult blockBatchedContraction(
+    RewriterBase &b, linalg::GenericOp op,
+    ArrayRef<ReassociationIndices> groups, int64_t lanes) {
+  SmallVector<int64_t> sizes = op.getStaticLoopRanges();
+  int64_t rows = 1, columns = 1;
+  for (int64_t i : groups[1])
+    rows *= sizes[i];
+  for (int64_t i : groups[3])
+    columns *= sizes[i];
+  dlc::RegisterTile tile = dlc::chooseRegisterTile(rows, columns, lanes);
+  if (ShapedType::isDynamic(rows) || ShapedType::isDynamic(columns) || !tile)
+    return failure();
+  if (groups[1].size() > 1 || groups[3].size() > 1) {
+    SmallVector<ReassociationIndices> folded;
+    for (const ReassociationIndices &g : groups)
+      if (g.size() > 1)
+        folded.push_back(g);
+    b.setInsertionPoint(op);
+    FailureOr<linalg::CollapseResult> collapsed =
+        linalg::collapseOpIterationDims(op, folded, b);
+    if (failed(collapsed))
+      return failure();
+    b.replaceOp(op, collapsed->results);
+    op = cast<linalg::GenericOp>(collapsed->collapsedOp.getOperation());
+  }
+  // Loops (n, m, k, p), register blocks looped (n, m, p, k).
+  dlc::blockRegisters(b, op, {1, tile.channels, 1, tile.pixels}, {0, 1, 3, 2});
+  return success();
+}
+
 struct WindowLoopOrder : dlc::impl::WindowLoopOrderBase<WindowLoopOrder> {
   using WindowLoopOrderBase::WindowLoopOrderBase;
   void runOnOperation() override {
@@ -149,6 +183,15 @@ struct WindowLoopOrder : dlc::impl::WindowLoopOrderBase<WindowLoopOrder> {
       rewriter.setInsertionPoint(matmul);
       (void)blockMatmul(rewriter, matmul, lanes);
     }
+    SmallVector<std::pair<linalg::GenericOp, SmallVector<ReassociationIndices>>>
+        contractions;
+    getOperation().walk([&](linalg::GenericOp op) {
+      if (auto groups = dlc::batchedContractionLoops(op);
+          groups && op.hasPureTensorSemantics())
+        contractions.push_back({op, *groups});
+    });
+    for (auto &[op, groups] : contractions)
+      (void)blockBatchedContraction(rewriter, op, groups, lanes);
     for (linalg::LinalgOp op : ops) {
       rewriter.setInsertionPoint(op);
       auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(op.getOperation());

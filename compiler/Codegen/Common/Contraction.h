@@ -4,7 +4,7 @@
 // code generation sees it, the reshape of its result has been folded into
 // it: a linalg.generic with several output-column loops. Both the tiling
 // for threads (dlc-fuse-epilogues) and the register blocking of the CPU
-// recognise it here.
+// recognise it here, and the products of a transposed convolution too.
 //
 //===----------------------------------------------------------------------===//
 
@@ -19,6 +19,13 @@ namespace dlc {
 /// product of row-major operands, its columns possibly split into several
 /// loops (collapsible into one).
 bool isRowMajorMatmul(mlir::linalg::LinalgOp op);
+
+/// For C[n, m..., p...] += A[m..., k] (or A[k, m...]) * B[n, k, p...] with
+/// loops (n, m..., k, p...) (a transposed convolution's products, a
+/// convolution by im2col): the loop groups {n}, {m...}, {k}, {p...}, each
+/// contiguous in the operands that have it; none for any other op.
+std::optional<llvm::SmallVector<mlir::ReassociationIndices>>
+batchedContractionLoops(mlir::linalg::LinalgOp op);
 
 } // namespace dlc
 

@@ -87,9 +87,11 @@ struct Conv2DLowering : OpConversionPattern<dl::Conv2DOp> {
 /// Transposed convolution. When the kernel equals the stride and there is
 /// no padding (U-Net's up-convolution) every output pixel receives exactly
 /// one input pixel: one contraction over the channels into
-/// [N, F, H, k, W, k], reshaped to [N, F, H*k, W*k]. Otherwise the input is
-/// spread out by the stride, padded by k-1-pad, and convolved with the
-/// flipped kernel — the textbook equivalence.
+/// [N, F, k, k, H, W] (a matrix product per sample whose rows are the
+/// weights' (f, i, j) and whose columns are the input's pixels, contiguous
+/// in both operands), then interleaved into [N, F, H*k, W*k]. Otherwise
+/// the input is spread out by the stride, padded by k-1-pad, and convolved
+/// with the flipped kernel — the textbook equivalence.
 struct ConvTranspose2DLowering : OpConversionPattern<dl::ConvTranspose2DOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(dl::ConvTranspose2DOp op, OpAdaptor adaptor,
@@ -142,28 +144,43 @@ struct ConvTranspose2DLowering : OpConversionPattern<dl::ConvTranspose2DOp> {
     auto wt = cast<RankedTensorType>(w.getType());
     auto xt = cast<RankedTensorType>(x.getType());
     int64_t k0 = wt.getDimSize(2), k1 = wt.getDimSize(3);
-    auto blocked = withShape(type, {type.getDimSize(0), type.getDimSize(1),
-                                    xt.getDimSize(2), k0, xt.getDimSize(3), k1});
-    Value init = initWithBias(b, loc, blocked, bias, x);
-    // Loops (n, f, i, j, c, h, w): out[n, f, h, i, w, j] += x[n, c, h, w] *
-    // w[c, f, i, j]. The input's rows innermost, the channel sum outside them.
+    int64_t n = type.getDimSize(0), f = type.getDimSize(1);
+    int64_t h = xt.getDimSize(2), wd = xt.getDimSize(3);
+    auto products = withShape(type, {n, f, k0, k1, h, wd});
+    Value init = initWithBias(b, loc, products, bias, x);
+    // Loops (n, f, i, j, c, h, w): t[n, f, i, j, h, w] += x[n, c, h, w] *
+    // w[c, f, i, j].
     MLIRContext *ctx = b.getContext();
     auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
     SmallVector<AffineMap> maps = {
         AffineMap::get(7, 0, {d(0), d(4), d(5), d(6)}, ctx),
         AffineMap::get(7, 0, {d(4), d(1), d(2), d(3)}, ctx),
-        AffineMap::get(7, 0, {d(0), d(1), d(5), d(2), d(6), d(3)}, ctx)};
+        AffineMap::get(7, 0, {d(0), d(1), d(2), d(3), d(5), d(6)}, ctx)};
     SmallVector<utils::IteratorType> iterators(7, utils::IteratorType::parallel);
     iterators[4] = utils::IteratorType::reduction;
-    Value out = b.create<linalg::GenericOp>(
-                     loc, blocked, ValueRange{x, w}, init, maps, iterators,
-                     [](OpBuilder &nb, Location nloc, ValueRange args) {
-                       Value m = nb.create<arith::MulFOp>(nloc, args[0], args[1]);
-                       nb.create<linalg::YieldOp>(
-                           nloc, nb.create<arith::AddFOp>(nloc, args[2], m)
-                                     .getResult());
-                     })
-                    .getResult(0);
+    Value t = b.create<linalg::GenericOp>(
+                   loc, products, ValueRange{x, w}, init, maps, iterators,
+                   [](OpBuilder &nb, Location nloc, ValueRange args) {
+                     Value m = nb.create<arith::MulFOp>(nloc, args[0], args[1]);
+                     nb.create<linalg::YieldOp>(
+                         nloc,
+                         nb.create<arith::AddFOp>(nloc, args[2], m).getResult());
+                   })
+                  .getResult(0);
+    // out[n, f, h, i, w, j] = t[n, f, i, j, h, w]
+    auto blocked = withShape(type, {n, f, h, k0, wd, k1});
+    Value out =
+        b.create<linalg::GenericOp>(
+             loc, blocked, t, emptyTensor(b, loc, blocked, x),
+             SmallVector<AffineMap>{
+                 AffineMap::get(6, 0, {d(0), d(1), d(3), d(5), d(2), d(4)},
+                                ctx),
+                 AffineMap::getMultiDimIdentityMap(6, ctx)},
+             SmallVector<utils::IteratorType>(6, utils::IteratorType::parallel),
+             [](OpBuilder &nb, Location nloc, ValueRange args) {
+               nb.create<linalg::YieldOp>(nloc, args[0]);
+             })
+            .getResult(0);
     SmallVector<ReassociationIndices> merge = {{0}, {1}, {2, 3}, {4, 5}};
     return b.create<tensor::CollapseShapeOp>(loc, type, out, merge);
   }

@@ -29,11 +29,15 @@ func.func @grouped(%x: tensor<?x4x6x6xf32>, %w: tensor<8x2x3x3xf32>) -> tensor<?
 
 // -----
 // Tests that an up-convolution (kernel = stride, no padding) is one
-// contraction over channels into [N, F, H, k, W, k], reshaped; its loops
-// (n, f, i, j, c, h, w) keep the input rows innermost.
+// contraction over channels into [N, F, k, k, H, W] (loops (n, f, i, j, c,
+// h, w): the weights' (f, i, j) and the input's pixels contiguous), started
+// from the bias, then interleaved into [N, F, H, k, W, k] and reshaped.
+// CHECK-DAG: #[[SWAP:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d3, d5, d2, d4)>
 // CHECK-LABEL: func.func @upconv
 func.func @upconv(%x: tensor<?x8x4x4xf32>, %w: tensor<8x3x2x2xf32>, %b: tensor<3xf32>) -> tensor<?x3x8x8xf32> {
-  // CHECK: %[[U:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "parallel", "parallel"]} ins(%{{.*}}, %{{.*}} : tensor<?x8x4x4xf32>, tensor<8x3x2x2xf32>) outs(%{{.*}} : tensor<?x3x4x2x4x2xf32>)
+  // CHECK: %[[BIAS:.*]] = linalg.generic {{.*}} ins(%arg2 : tensor<3xf32>) outs(%{{.*}} : tensor<?x3x2x2x4x4xf32>)
+  // CHECK: %[[T:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "parallel", "parallel"]} ins(%{{.*}}, %{{.*}} : tensor<?x8x4x4xf32>, tensor<8x3x2x2xf32>) outs(%[[BIAS]] : tensor<?x3x2x2x4x4xf32>)
+  // CHECK: %[[U:.*]] = linalg.generic {indexing_maps = [#[[SWAP]], {{.*}}]{{.*}} ins(%[[T]] : tensor<?x3x2x2x4x4xf32>) outs(%{{.*}} : tensor<?x3x4x2x4x2xf32>)
   // CHECK: tensor.collapse_shape %[[U]] {{\[}}[0], [1], [2, 3], [4, 5]] : tensor<?x3x4x2x4x2xf32> into tensor<?x3x8x8xf32>
   %0 = dl.conv_transpose2d %x, %w, %b {stride = array<i64: 2, 2>} : tensor<?x8x4x4xf32>, tensor<8x3x2x2xf32>, tensor<3xf32> -> tensor<?x3x8x8xf32>
   return %0 : tensor<?x3x8x8xf32>
