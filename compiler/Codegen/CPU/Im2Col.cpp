@@ -22,7 +22,8 @@ using namespace mlir;
 /// is when the sizes do not divide evenly.
 static Value blockContraction(RewriterBase &b, linalg::GenericOp op,
                               int64_t channels, int64_t pixels, int64_t lanes) {
-  dlc::RegisterTile tile = dlc::chooseRegisterTile(channels, pixels, lanes);
+  dlc::RegisterTile tile =
+      dlc::chooseRegisterTile(channels, pixels, lanes, /*contraction=*/true);
   if (!tile)
     return op.getResult(0);
   return dlc::blockRegisters(b, op, {1, tile.channels, 1, tile.pixels},

@@ -26,10 +26,12 @@ struct RegisterTile {
 
 /// 4 (or 2) channels x 2 (or 1) vectors of `lanes` f32 pixels: at most 8
 /// accumulator vectors, with room left among x86's 16 (AVX2) or 32
-/// (AVX-512) vector registers for the weights and the input row. None when
-/// neither size divides `channels` and `pixels` evenly.
+/// (AVX-512) vector registers for the weights and the input row; for a
+/// `contraction` (im2col's, an up-convolution's) with 16 lanes (AVX-512),
+/// 8 channels when they divide. None when neither size
+/// divides `channels` and `pixels` evenly.
 RegisterTile chooseRegisterTile(int64_t channels, int64_t pixels,
-                                int64_t lanes);
+                                int64_t lanes, bool contraction = false);
 
 /// Tiles the contraction `op` into `sizes` (loops in `interchange` order,
 /// the reduction innermost) and vectorises each tile's body, so that after

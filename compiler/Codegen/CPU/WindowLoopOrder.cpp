@@ -144,7 +144,8 @@ LogicalResult blockBatchedContraction(
     rows *= sizes[i];
   for (int64_t i : groups[3])
     columns *= sizes[i];
-  dlc::RegisterTile tile = dlc::chooseRegisterTile(rows, columns, lanes);
+  dlc::RegisterTile tile =
+      dlc::chooseRegisterTile(rows, columns, lanes, /*contraction=*/true);
   if (ShapedType::isDynamic(rows) || ShapedType::isDynamic(columns) || !tile)
     return failure();
   if (groups[1].size() > 1 || groups[3].size() > 1) {

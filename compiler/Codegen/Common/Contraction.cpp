@@ -2,12 +2,35 @@
 
 #include "compiler/Codegen/Common/Contraction.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+
 using namespace mlir;
+
+/// acc + a * b of the block's arguments and nothing else: an activation
+/// that elementwise fusion moved into the body would be recomputed for
+/// every register block (and its math on n-D vectors has no lowering).
+static bool isPlainMulAdd(linalg::LinalgOp op) {
+  Block *body = op.getBlock();
+  if (body->getOperations().size() != 3)
+    return false;
+  Value result = body->getTerminator()->getOperand(0);
+  auto add = result.getDefiningOp<arith::AddFOp>();
+  auto mul = dyn_cast<arith::MulFOp>(&body->front());
+  if (!add || !mul)
+    return false;
+  auto isArg = [&](Value v) {
+    return isa<BlockArgument>(v) &&
+           cast<BlockArgument>(v).getOwner() == body;
+  };
+  return isArg(mul.getLhs()) && isArg(mul.getRhs()) &&
+         ((add.getLhs() == mul.getResult() && isArg(add.getRhs())) ||
+          (add.getRhs() == mul.getResult() && isArg(add.getLhs())));
+}
 
 bool dlc::isRowMajorMatmul(linalg::LinalgOp op) {
   unsigned rank = op.getNumLoops();
   if (rank < 3 || op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
-      !linalg::isaContractionOpInterface(op))
+      !isPlainMulAdd(op))
     return false;
   SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
   for (unsigned i = 0; i < rank; ++i)
@@ -31,7 +54,7 @@ std::optional<SmallVector<ReassociationIndices>>
 dlc::batchedContractionLoops(linalg::LinalgOp op) {
   unsigned rank = op.getNumLoops();
   if (rank < 4 || op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
-      op.getNumReductionLoops() != 1 || !linalg::isaContractionOpInterface(op))
+      op.getNumReductionLoops() != 1 || !isPlainMulAdd(op))
     return std::nullopt;
   SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
   unsigned k = llvm::find(iterators, utils::IteratorType::reduction) -
@@ -54,8 +77,10 @@ dlc::batchedContractionLoops(linalg::LinalgOp op) {
   SmallVector<AffineExpr> n = dims(0, 1), m = dims(1, k), r = dims(k, k + 1),
                           p = dims(k + 1, rank);
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
-  if ((maps[0] != map({m, r}) && maps[0] != map({r, m})) ||
-      maps[1] != map({n, r, p}) || maps[2] != map({n, m, p}))
+  auto isA = [&](AffineMap a) { return a == map({m, r}) || a == map({r, m}); };
+  AffineMap b = map({n, r, p});
+  bool operands = (isA(maps[0]) && maps[1] == b) || (maps[0] == b && isA(maps[1]));
+  if (!operands || maps[2] != map({n, m, p}))
     return std::nullopt;
   SmallVector<ReassociationIndices> groups = {{0}, {}, {int64_t(k)}, {}};
   for (unsigned i = 1; i < k; ++i)

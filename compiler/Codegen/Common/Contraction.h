@@ -20,7 +20,8 @@ namespace dlc {
 /// loops (collapsible into one).
 bool isRowMajorMatmul(mlir::linalg::LinalgOp op);
 
-/// For C[n, m..., p...] += A[m..., k] (or A[k, m...]) * B[n, k, p...] with
+/// For C[n, m..., p...] += A[m..., k] (or A[k, m...]) * B[n, k, p...] (A
+/// and B in either order) with
 /// loops (n, m..., k, p...) (a transposed convolution's products, a
 /// convolution by im2col): the loop groups {n}, {m...}, {k}, {p...}, each
 /// contiguous in the operands that have it; none for any other op.

@@ -48,8 +48,9 @@ func.func @blocked(%x: tensor<?x8x66x66xf32>, %w: tensor<16x8x3x3xf32>, %o: tens
 // -----
 // Tests that a convolution with short rows becomes im2col (a copy of the
 // strided patches into [N, C*KH*KW, OH*OW]) and a contraction tiled into
-// register blocks of 4 channels x 32 pixels, loops (n, f, p, k) with the
-// reduction k innermost and each step vectorised. The batch stays dynamic.
+// register blocks of 8 channels x 32 pixels (a contraction with AVX-512's
+// 32 registers), loops (n, f, p, k) with the reduction k innermost and each
+// step vectorised. The batch stays dynamic.
 // CHECK-DAG: #[[PATCH:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d4 * 2 + d2, d5 * 2 + d3)>
 // CHECK-LABEL: func.func @short_rows
 func.func @short_rows(%x: tensor<?x8x17x17xf32>, %w: tensor<16x8x3x3xf32>, %o: tensor<?x16x8x8xf32>) -> tensor<?x16x8x8xf32> {
@@ -57,17 +58,17 @@ func.func @short_rows(%x: tensor<?x8x17x17xf32>, %w: tensor<16x8x3x3xf32>, %o: t
   // CHECK: %[[C:.*]] = tensor.collapse_shape %[[P]] {{\[}}[0], [1, 2, 3], [4, 5]] : tensor<?x8x3x3x8x8xf32> into tensor<?x72x64xf32>
   // CHECK: %[[WF:.*]] = tensor.collapse_shape %{{.*}} {{\[}}[0], [1, 2, 3]] : tensor<16x8x3x3xf32> into tensor<16x72xf32>
   // CHECK: %[[N:.*]] = scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args
-  // CHECK: %[[C4:.*]] = arith.constant 4 : index
-  // CHECK: scf.for %[[F:.*]] = %{{.*}} to %{{.*}} step %[[C4]] iter_args
+  // CHECK: %[[C8:.*]] = arith.constant 8 : index
+  // CHECK: scf.for %[[F:.*]] = %{{.*}} to %{{.*}} step %[[C8]] iter_args
   // CHECK: %[[C32:.*]] = arith.constant 32 : index
   // CHECK: scf.for %[[PX:.*]] = %{{.*}} to %{{.*}} step %[[C32]] iter_args
   // CHECK: %[[C72:.*]] = arith.constant 72 : index
   // CHECK: scf.for %[[K:.*]] = %{{.*}} to %[[C72]] step %{{.*}} iter_args
-  // CHECK: %[[WS:.*]] = tensor.extract_slice %[[WF]][%[[F]], %[[K]]] [4, 1] [1, 1]
+  // CHECK: %[[WS:.*]] = tensor.extract_slice %[[WF]][%[[F]], %[[K]]] [8, 1] [1, 1]
   // CHECK: %[[CS:.*]] = tensor.extract_slice %[[C]][%{{.*}}, %[[K]], %[[PX]]] [1, 1, 32] [1, 1, 1]
-  // CHECK: %[[ACC:.*]] = vector.transfer_read %{{.*}} : tensor<1x4x32xf32>, vector<1x4x32xf32>
-  // CHECK: %[[M:.*]] = arith.mulf %{{.*}}, %{{.*}} : vector<1x4x1x32xf32>
-  // CHECK: %[[S:.*]] = vector.multi_reduction <add>, %[[M]], %[[ACC]] [2] : vector<1x4x1x32xf32> to vector<1x4x32xf32>
+  // CHECK: %[[ACC:.*]] = vector.transfer_read %{{.*}} : tensor<1x8x32xf32>, vector<1x8x32xf32>
+  // CHECK: %[[M:.*]] = arith.mulf %{{.*}}, %{{.*}} : vector<1x8x1x32xf32>
+  // CHECK: %[[S:.*]] = vector.multi_reduction <add>, %[[M]], %[[ACC]] [2] : vector<1x8x1x32xf32> to vector<1x8x32xf32>
   // CHECK: vector.transfer_write %[[S]]
   // CHECK: tensor.expand_shape %{{.*}} {{\[}}[0], [1], [2, 3]] {{.*}} : tensor<?x16x64xf32> into tensor<?x16x8x8xf32>
   %0 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%x, %w : tensor<?x8x17x17xf32>, tensor<16x8x3x3xf32>) outs(%o : tensor<?x16x8x8xf32>) -> tensor<?x16x8x8xf32>
@@ -108,4 +109,70 @@ func.func @odd_channels(%x: tensor<?x8x10x10xf32>, %w: tensor<5x8x3x3xf32>, %o: 
 func.func @pool(%x: tensor<?x8x64x64xf32>, %k: tensor<2x2xf32>, %o: tensor<?x8x32x32xf32>) -> tensor<?x8x32x32xf32> {
   %0 = linalg.pooling_nchw_max {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%x, %k : tensor<?x8x64x64xf32>, tensor<2x2xf32>) outs(%o : tensor<?x8x32x32xf32>) -> tensor<?x8x32x32xf32>
   return %0 : tensor<?x8x32x32xf32>
+}
+
+// -----
+// Tests that a weight gradient's matrix product (C[f, c, i, j] += A[f, k] *
+// B[k, c, i, j], the form the reshape folding leaves) has its column loops
+// collapsed into one, its reduction in blocks of 256 outermost, then
+// register blocks of 4 rows x 32 columns looped (m, n, k), each a vector
+// update.
+// CHECK-LABEL: func.func @weight_gradient
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c256
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c16 step %c4
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c64 step %c32
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c1
+// CHECK: arith.mulf {{.*}} : vector<4x1x32xf32>
+// CHECK: vector.multi_reduction <add>, %{{.*}} [1] : vector<4x1x32xf32> to vector<4x32xf32>
+func.func @weight_gradient(%a: tensor<16x?xf32>, %b: tensor<?x4x4x4xf32>, %c: tensor<16x4x4x4xf32>) -> tensor<16x4x4x4xf32> {
+  %0 = linalg.generic {indexing_maps = [affine_map<(m, c, i, j, k) -> (m, k)>, affine_map<(m, c, i, j, k) -> (k, c, i, j)>, affine_map<(m, c, i, j, k) -> (m, c, i, j)>],
+                       iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
+      ins(%a, %b : tensor<16x?xf32>, tensor<?x4x4x4xf32>) outs(%c : tensor<16x4x4x4xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %m = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<16x4x4x4xf32>
+  return %0 : tensor<16x4x4x4xf32>
+}
+
+// -----
+// Tests that an up-convolution's products (t[n, f, i, j, h, w] += x[n, c,
+// h, w] * w[c, f, i, j]) collapse to (n, f*i*j, c, h*w) and are register
+// blocked like im2col's contraction: 8 rows x 32 pixels, channels innermost.
+// CHECK-LABEL: func.func @upconv_products
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c16 step %c8
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c64 step %c32
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c8{{.*}} step %c1
+// CHECK: arith.mulf {{.*}} : vector<1x8x1x32xf32>
+func.func @upconv_products(%x: tensor<1x8x8x8xf32>, %w: tensor<8x4x2x2xf32>, %t: tensor<1x4x2x2x8x8xf32>) -> tensor<1x4x2x2x8x8xf32> {
+  %0 = linalg.generic {indexing_maps = [affine_map<(n, f, i, j, c, h, w) -> (n, c, h, w)>, affine_map<(n, f, i, j, c, h, w) -> (c, f, i, j)>, affine_map<(n, f, i, j, c, h, w) -> (n, f, i, j, h, w)>],
+                       iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "parallel", "parallel"]}
+      ins(%x, %w : tensor<1x8x8x8xf32>, tensor<8x4x2x2xf32>) outs(%t : tensor<1x4x2x2x8x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x4x2x2x8x8xf32>
+  return %0 : tensor<1x4x2x2x8x8xf32>
+}
+
+// -----
+// Tests that a contraction whose body also applies an activation to an
+// operand (elementwise fusion's doing) is not register-blocked: the
+// activation would be recomputed for every block.
+// CHECK-LABEL: func.func @activation_inside
+// CHECK-NOT: vector.
+// CHECK: math.tanh
+func.func @activation_inside(%x: tensor<1x8x8x8xf32>, %w: tensor<8x4x2x2xf32>, %t: tensor<1x4x2x2x8x8xf32>) -> tensor<1x4x2x2x8x8xf32> {
+  %0 = linalg.generic {indexing_maps = [affine_map<(n, f, i, j, c, h, w) -> (n, c, h, w)>, affine_map<(n, f, i, j, c, h, w) -> (c, f, i, j)>, affine_map<(n, f, i, j, c, h, w) -> (n, f, i, j, h, w)>],
+                       iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "parallel", "parallel"]}
+      ins(%x, %w : tensor<1x8x8x8xf32>, tensor<8x4x2x2xf32>) outs(%t : tensor<1x4x2x2x8x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %th = math.tanh %a : f32
+    %m = arith.mulf %th, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x4x2x2x8x8xf32>
+  return %0 : tensor<1x4x2x2x8x8xf32>
 }
