@@ -6,7 +6,8 @@ element with PyTorch's eval() forward.
 Passes when |dlc - torch| <= 1e-4 * max(|torch|) + 1e-4 * |torch| for every
 element: relative error 1e-4 at the output's scale.
 
-usage: compare_torch.py --bin BUILD/tools --work DIR [--batches 1,3] MODEL.net...
+usage: compare_torch.py --bin BUILD/tools --work DIR [--batches 1,3] [--cpu CPU]
+                        [--threads N] MODEL.net...
 """
 import argparse, json, os, subprocess, sys
 
@@ -21,10 +22,11 @@ def run(*cmd):
     return subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
 
 
-def check(model_path, tools, work, batches):
+def check(model_path, tools, work, batches, cpu, threads):
     name = os.path.splitext(os.path.basename(model_path))[0]
     so = os.path.join(work, name + ".so")
-    run(os.path.join(tools, "dlc", "dlc"), model_path, "-o", so)
+    run(os.path.join(tools, "dlc", "dlc"), model_path, "-o", so,
+        *(["--cpu=" + cpu] if cpu else []))
     dlc_run = os.path.join(tools, "dlc-run", "dlc-run")
     info = json.loads(run(dlc_run, "info", so, "--json"))
 
@@ -50,7 +52,8 @@ def check(model_path, tools, work, batches):
             inputs.append(x)
             args += ["--input", f"{spec['name']}={path}"]
         out = os.path.join(work, f"{name}.out.{batch}.npz")
-        run(dlc_run, "predict", so, "--weights", weights, *args, "--out", out)
+        run(dlc_run, "predict", so, "--weights", weights, *args, "--out", out,
+            "--threads", str(threads))
         with torch.no_grad():
             ref = module(*inputs)
         ref = ref if isinstance(ref, tuple) else (ref,)
@@ -74,13 +77,17 @@ def main():
     p.add_argument("--bin", required=True, help="the build's tools/ folder")
     p.add_argument("--work", required=True)
     p.add_argument("--batches", default="1,3")
+    p.add_argument("--cpu", help="dlc --cpu (default: the host)")
+    p.add_argument("--threads", type=int, default=0,
+                   help="dlc-run's threads (0: one per processor)")
     p.add_argument("models", nargs="+")
     a = p.parse_args()
     os.makedirs(a.work, exist_ok=True)
     torch.set_num_threads(1)
     passed = failed = 0
     for path in a.models:
-        name, results = check(path, a.bin, a.work, [int(b) for b in a.batches.split(",")])
+        name, results = check(path, a.bin, a.work, [int(b) for b in a.batches.split(",")],
+                              a.cpu, a.threads)
         for batch, err in results:
             ok = err <= 1e-4
             passed += ok

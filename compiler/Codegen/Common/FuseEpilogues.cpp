@@ -14,7 +14,9 @@
 // (scf::tileConsumerAndFuseProducersUsingSCF). The un-activated result then
 // never exists beyond one tile. When the epilogue may overwrite another
 // input (an identity shortcut nothing reads later), it writes there and the
-// reduction's tile is scratch.
+// reduction's tile is scratch. The tile loops are scf.forall: threads share
+// the tiles out (dlc-outline-parallel-loops), so what no epilogue takes
+// (a lone convolution, a pooling, a weight gradient) is tiled alone too.
 //
 //===----------------------------------------------------------------------===//
 
@@ -252,46 +254,42 @@ struct FuseEpilogues : dlc::impl::FuseEpiloguesBase<FuseEpilogues> {
     }
     // What is left of the layers over images (a convolution whose result a
     // pooling or a concat reads, a transposed convolution, a pooling, a
-    // residual add, the backward pass's gradients) is tiled alone with its
-    // initialisation, for the threads' sake; fills and copies stay whole
-    // (dlc-pad-in-place looks for them).
-    SmallVector<linalg::LinalgOp> alone;
+    // residual add, the backward pass's gradients) and the weight
+    // gradients' matrix products are tiled alone with their initialisation,
+    // for the threads' sake; fills and copies stay whole (dlc-pad-in-place
+    // looks for them).
+    SmallVector<std::pair<linalg::LinalgOp, SmallVector<OpFoldResult>>> alone;
     for (Operation &op : getOperation().getBody().front()) {
       auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
-      auto type = op.getNumResults() == 1
-                      ? dyn_cast<RankedTensorType>(op.getResult(0).getType())
-                      : RankedTensorType();
-      if (!linalgOp || !type || type.getRank() < 4 ||
+      if (!linalgOp || op.getNumResults() != 1 ||
           !linalgOp.hasPureTensorSemantics() ||
-          isa<linalg::FillOp, linalg::CopyOp>(op) ||
-          dlc::isRowMajorMatmul(linalgOp))
+          isa<linalg::FillOp, linalg::CopyOp>(op))
         continue;
+      // An initialisation (a bias broadcast) is fused into its user's tiles.
+      bool initOnly = llvm::all_of(op.getUses(), [](OpOperand &use) {
+        auto user = dyn_cast<linalg::LinalgOp>(use.getOwner());
+        return user && user.isDpsInit(&use);
+      });
+      auto type = dyn_cast<RankedTensorType>(op.getResult(0).getType());
+      if (initOnly && !op.use_empty())
+        continue;
+      if (dlc::isRowMajorMatmul(linalgOp)) {
+        alone.push_back({linalgOp, matmulTileSizes(b, type, minTiles)});
+        continue;
+      }
       // Windows only in named ops: tiling a generic whose rows read shifted
       // rows (a gradient's flipped window) mis-sizes its input slices.
-      bool plainMaps = llvm::all_of(linalgOp.getIndexingMapsArray(),
-                                    [](AffineMap m) {
-                                      return m.isProjectedPermutation();
-                                    });
-      if (isa<linalg::ConvolutionOpInterface>(op) || plainMaps)
-        alone.push_back(linalgOp);
+      bool plainMaps = llvm::all_of(
+          linalgOp.getIndexingMapsArray(),
+          [](AffineMap m) { return m.isProjectedPermutation(); });
+      if (type && type.getRank() >= 4 &&
+          (isa<linalg::ConvolutionOpInterface>(op) || plainMaps))
+        alone.push_back(
+            {linalgOp, tileSizes(b, type, tileBytes, minPixels, minTiles)});
     }
-    // So is a matrix product of row-major operands (a weight gradient).
-    SmallVector<linalg::LinalgOp> matmuls;
-    getOperation().walk([&](linalg::LinalgOp op) {
-      if (dlc::isRowMajorMatmul(op) && op.hasPureTensorSemantics() &&
-          !op->getParentOfType<scf::ForallOp>())
-        matmuls.push_back(op);
-    });
-    alone.append(matmuls);
-    for (linalg::LinalgOp op : alone) {
-      auto type = cast<ShapedType>(op->getResult(0).getType());
-      SmallVector<OpFoldResult> sizes =
-          llvm::is_contained(matmuls, op)
-              ? matmulTileSizes(b, type, minTiles)
-              : tileSizes(b, type, tileBytes, minPixels, minTiles);
+    for (auto &[op, sizes] : alone)
       if (failed(tile(b, op, sizes, Value())))
         return signalPassFailure();
-    }
     // A fused reduction that wrote into a slice of a whole-tensor empty
     // gets an empty of the tile's size: scratch of one tile.
     RewritePatternSet patterns(&getContext());
