@@ -179,23 +179,20 @@ dlrt_status dlrt_model_parameter(dlrt_model *model, const char *name,
 
 static uint64_t align64(uint64_t bytes) { return (bytes + 63) / 64 * 64; }
 
-/// The lease holds the workspace, then `threads` scratches.
-static WorkspacePool::Lease leaseFor(dlrt_model *model, int64_t batch,
-                                     int64_t threads) {
-  const dlc_model_v5 *d = model->descriptor;
-  uint64_t workspace = d->workspace_size ? d->workspace_size(batch) : 0;
-  return model->workspaces.acquire(align64(workspace) +
-                                   uint64_t(threads) * align64(d->scratch_size));
+static uint64_t workspaceBytes(const dlc_model_v5 *d, int64_t batch) {
+  return align64(d->workspace_size ? d->workspace_size(batch) : 0);
 }
 
+/// The lease holds the workspace, then `threads` scratches.
 dlrt::CallMemory::CallMemory(dlrt_model *model, int64_t batch, int64_t threads)
-    : lease(leaseFor(model, batch, threads)),
+    : CallMemory(model, workspaceBytes(model->descriptor, batch), threads,
+                 align64(model->descriptor->scratch_size)) {}
+
+dlrt::CallMemory::CallMemory(dlrt_model *model, uint64_t workspace,
+                             int64_t threads, uint64_t scratch)
+    : lease(model->workspaces.acquire(workspace + uint64_t(threads) * scratch)),
       ranges(&model->threadPool, threads,
-             static_cast<uint8_t *>(lease.data()) +
-                 align64(model->descriptor->workspace_size
-                             ? model->descriptor->workspace_size(batch)
-                             : 0),
-             align64(model->descriptor->scratch_size)) {}
+             static_cast<uint8_t *>(lease.data()) + workspace, scratch) {}
 
 int64_t dlrt::threadsOf(const dlrt_model *model) {
   return model->threads > 0

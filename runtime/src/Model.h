@@ -53,6 +53,8 @@ public:
   const dlc_parallel *parallel() const { return ranges.get(); }
 
 private:
+  CallMemory(dlrt_model *model, uint64_t workspace, int64_t threads,
+             uint64_t scratch);
   WorkspacePool::Lease lease;
   Parallel ranges;
 };

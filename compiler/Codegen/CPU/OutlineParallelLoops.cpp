@@ -16,6 +16,7 @@
 #include "compiler/Codegen/CPU/Outlining.h"
 #include "compiler/Codegen/CPU/Passes.h"
 
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/IRMapping.h"
 
@@ -66,10 +67,8 @@ void outline(scf::ForallOp loop, func::FuncOp parent, unsigned index,
   b.setInsertionPointToStart(body);
   for (Value c : constants)
     map.map(c, b.clone(*c.getDefiningOp())->getResult(0));
-  auto inPart = [&](OpFoldResult r) -> Value {
-    if (auto v = dyn_cast<Value>(r))
-      return map.lookup(v);
-    return b.create<arith::ConstantIndexOp>(loc, *getConstantIntValue(r));
+  auto inPart = [&](OpFoldResult r) {
+    return map.lookupOrDefault(getValueOrCreateConstantIndexOp(b, loc, r));
   };
   SmallVector<Value> counts = tripCounts(b, loc, loop, inPart);
   SmallVector<Value> lbs = llvm::map_to_vector(loop.getMixedLowerBound(), inPart);
@@ -94,10 +93,8 @@ void outline(scf::ForallOp loop, func::FuncOp parent, unsigned index,
 
   // The call: the runtime runs the iterations.
   b.setInsertionPoint(loop);
-  auto inParent = [&](OpFoldResult r) -> Value {
-    if (auto v = dyn_cast<Value>(r))
-      return v;
-    return b.create<arith::ConstantIndexOp>(loc, *getConstantIntValue(r));
+  auto inParent = [&](OpFoldResult r) {
+    return getValueOrCreateConstantIndexOp(b, loc, r);
   };
   Value count = b.create<arith::ConstantIndexOp>(loc, 1);
   for (Value c : tripCounts(b, loc, loop, inParent))

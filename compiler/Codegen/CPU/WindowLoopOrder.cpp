@@ -75,6 +75,26 @@ LogicalResult blockDirectConvolution(RewriterBase &b,
   return success();
 }
 
+/// `op` with each group of `groups` that has several loops collapsed into
+/// one loop (replacing op); op itself when none has.
+FailureOr<linalg::GenericOp>
+collapseLoops(RewriterBase &b, linalg::GenericOp op,
+              ArrayRef<ReassociationIndices> groups) {
+  SmallVector<ReassociationIndices> folded;
+  for (const ReassociationIndices &g : groups)
+    if (g.size() > 1)
+      folded.push_back(g);
+  if (folded.empty())
+    return op;
+  b.setInsertionPoint(op);
+  FailureOr<linalg::CollapseResult> collapsed =
+      linalg::collapseOpIterationDims(op, folded, b);
+  if (failed(collapsed))
+    return failure();
+  b.replaceOp(op, collapsed->results);
+  return cast<linalg::GenericOp>(collapsed->collapsedOp.getOperation());
+}
+
 /// C[M, N...] += A[M, K] B[K, N...], all row-major (a convolution's weight
 /// gradient, K = N*OH*OW): the columns' loops collapsed into one, blocks of
 /// `kBlock` reduction steps outermost, so that B's block stays in cache for
@@ -99,21 +119,16 @@ LogicalResult blockMatmul(RewriterBase &b, linalg::LinalgOp matmul,
       return failure();
     generic = *general;
   }
-  if (type.getRank() > 2) {
-    ReassociationIndices columnLoops;
-    for (int64_t i = 1; i < type.getRank(); ++i)
-      columnLoops.push_back(i);
-    b.setInsertionPoint(generic);
-    FailureOr<linalg::CollapseResult> collapsed =
-        linalg::collapseOpIterationDims(generic, {columnLoops}, b);
-    if (failed(collapsed))
-      return failure();
-    b.replaceOp(generic, collapsed->results);
-    generic = cast<linalg::GenericOp>(collapsed->collapsedOp.getOperation());
-  }
+  ReassociationIndices columnLoops;
+  for (int64_t i = 1; i < type.getRank(); ++i)
+    columnLoops.push_back(i);
+  FailureOr<linalg::GenericOp> collapsed =
+      collapseLoops(b, generic, {columnLoops});
+  if (failed(collapsed))
+    return failure();
   // Loops (m, k, n): the vectorised columns innermost in each tile's body.
   FailureOr<linalg::GenericOp> ordered =
-      linalg::interchangeGenericOp(b, generic, {0, 2, 1});
+      linalg::interchangeGenericOp(b, *collapsed, {0, 2, 1});
   if (failed(ordered))
     return failure();
   scf::SCFTilingOptions options;
@@ -139,30 +154,25 @@ LogicalResult blockBatchedContraction(
     RewriterBase &b, linalg::GenericOp op,
     ArrayRef<ReassociationIndices> groups, int64_t lanes) {
   SmallVector<int64_t> sizes = op.getStaticLoopRanges();
-  int64_t rows = 1, columns = 1;
-  for (int64_t i : groups[1])
-    rows *= sizes[i];
-  for (int64_t i : groups[3])
-    columns *= sizes[i];
+  auto product = [&](const ReassociationIndices &group) {
+    int64_t n = 1;
+    for (int64_t i : group)
+      n = ShapedType::isDynamic(sizes[i]) ? ShapedType::kDynamic : n * sizes[i];
+    return n;
+  };
+  int64_t rows = product(groups[1]), columns = product(groups[3]);
+  if (ShapedType::isDynamic(rows) || ShapedType::isDynamic(columns))
+    return failure();
   dlc::RegisterTile tile =
       dlc::chooseRegisterTile(rows, columns, lanes, /*contraction=*/true);
-  if (ShapedType::isDynamic(rows) || ShapedType::isDynamic(columns) || !tile)
+  if (!tile)
     return failure();
-  if (groups[1].size() > 1 || groups[3].size() > 1) {
-    SmallVector<ReassociationIndices> folded;
-    for (const ReassociationIndices &g : groups)
-      if (g.size() > 1)
-        folded.push_back(g);
-    b.setInsertionPoint(op);
-    FailureOr<linalg::CollapseResult> collapsed =
-        linalg::collapseOpIterationDims(op, folded, b);
-    if (failed(collapsed))
-      return failure();
-    b.replaceOp(op, collapsed->results);
-    op = cast<linalg::GenericOp>(collapsed->collapsedOp.getOperation());
-  }
+  FailureOr<linalg::GenericOp> collapsed = collapseLoops(b, op, groups);
+  if (failed(collapsed))
+    return failure();
   // Loops (n, m, k, p), register blocks looped (n, m, p, k).
-  dlc::blockRegisters(b, op, {1, tile.channels, 1, tile.pixels}, {0, 1, 3, 2});
+  dlc::blockRegisters(b, *collapsed, {1, tile.channels, 1, tile.pixels},
+                      {0, 1, 3, 2});
   return success();
 }
 
