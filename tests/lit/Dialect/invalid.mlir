@@ -290,3 +290,14 @@ func.func @result_attr() -> (tensor<2xf32> {dl.input = "x"}) {
   %0 = arith.constant dense<0.0> : tensor<2xf32>
   return %0 : tensor<2xf32>
 }
+
+// -----
+// Tests that a part of a parallel loop is named by a symbol (or marked with
+// a unit attribute) and the scratch size is an integer.
+// expected-error@+1 {{'dl.parallel_part' must be a unit attribute or a symbol}}
+func.func private @part() attributes {dl.parallel_part = 3 : i64}
+
+// -----
+// expected-error@+1 {{'dl.scratch_size' must be an integer}}
+module attributes {dl.scratch_size = "big"} {
+}
