@@ -124,7 +124,7 @@ FailureOr<Value> dlc::convolveByIm2Col(RewriterBase &b,
   Value acc = b.create<tensor::CollapseShapeOp>(loc, flatType, init, pixels);
 
   // Whole vectors of pixels go through register blocks; a remainder (196 =
-  // 14x14 pixels: 192 + 4 with 16 lanes) is a plain contraction of its own.
+  // 14x14 pixels: 192 + 4 with 16 lanes) is a contraction of its own.
   int64_t p = oh * ow, blocked = p - p % lanes;
   Value out;
   if (blocked == p || blocked == 0) {
@@ -135,10 +135,17 @@ FailureOr<Value> dlc::convolveByIm2Col(RewriterBase &b,
                        contract(b, loc, w2, pixelSlice(b, loc, col, 0, blocked),
                                 pixelSlice(b, loc, acc, 0, blocked)),
                        f, blocked, lanes);
-    Value rest =
+    // The remainder's blocks are one short vector wide (LLVM splits it
+    // into legal vectors), not scalar loops.
+    linalg::GenericOp restOp =
         contract(b, loc, w2, pixelSlice(b, loc, col, blocked, p - blocked),
-                 pixelSlice(b, loc, acc, blocked, p - blocked))
-            .getResult(0);
+                 pixelSlice(b, loc, acc, blocked, p - blocked));
+    int64_t channels =
+        dlc::chooseRegisterTile(f, lanes, lanes, /*contraction=*/true).channels;
+    Value rest = channels ? dlc::blockRegisters(b, restOp,
+                                                {1, channels, 1, p - blocked},
+                                                {0, 1, 3, 2})
+                          : restOp.getResult(0);
     out = insertPixels(b, loc, main, acc, 0);
     out = insertPixels(b, loc, rest, out, blocked);
   }

@@ -1,5 +1,6 @@
 //===- WindowLoopOrder.cpp - Spatial loops innermost for conv and pool ----===//
 
+#include "compiler/Codegen/CPU/DotProducts.h"
 #include "compiler/Codegen/CPU/Im2Col.h"
 #include "compiler/Codegen/CPU/Passes.h"
 #include "compiler/Codegen/CPU/RegisterTile.h"
@@ -194,6 +195,16 @@ struct WindowLoopOrder : dlc::impl::WindowLoopOrderBase<WindowLoopOrder> {
       rewriter.setInsertionPoint(matmul);
       (void)blockMatmul(rewriter, matmul, lanes);
     }
+    SmallVector<linalg::MatmulTransposeBOp> dense;
+    getOperation().walk([&](linalg::MatmulTransposeBOp op) {
+      if (op.hasPureTensorSemantics())
+        dense.push_back(op);
+    });
+    for (linalg::MatmulTransposeBOp op : dense)
+      if (FailureOr<Value> result =
+              dlc::vectorizeDotProducts(rewriter, op, lanes);
+          succeeded(result))
+        rewriter.replaceOp(op, *result);
     SmallVector<std::pair<linalg::GenericOp, SmallVector<ReassociationIndices>>>
         contractions;
     getOperation().walk([&](linalg::GenericOp op) {

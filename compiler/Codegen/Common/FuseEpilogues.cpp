@@ -90,8 +90,9 @@ OpOperand *overwritableInput(linalg::GenericOp op, OpOperand *reduction) {
   return nullptr;
 }
 
-/// Tiles of as many samples (dense results, N x F) or as many rows of one
-/// sample (N x C x H x W ...) as fit in `tileBytes`, but at least
+/// Tiles of as many samples (dense results, N x F, whose features are split
+/// in minTiles blocks too) or as many rows of one sample (N x C x H x W ...)
+/// as fit in `tileBytes`, but at least
 /// `minPixels` pixels (or the whole image): a narrower tile starves the
 /// convolution's vector loops (a 7x7 image's row is 7 pixels). An image
 /// with fewer than `minTiles` tiles is split along its channels too, into
@@ -110,6 +111,14 @@ SmallVector<OpFoldResult> tileSizes(OpBuilder &b, ShapedType type,
       slice *= type.isDynamicDim(d) ? 1 : type.getDimSize(d);
   if (tiled == 0) {
     sizes[0] = b.getIndexAttr(std::max<int64_t>(1, tileBytes / slice));
+    // The features too, in minTiles blocks of a multiple of 16: a batch of
+    // one still shares its dense layers' weights among the threads.
+    if (rank == 2 && !type.isDynamicDim(1)) {
+      int64_t features = type.getDimSize(1);
+      int64_t block = llvm::alignTo(llvm::divideCeil(features, minTiles), 16);
+      if (block < features)
+        sizes[1] = b.getIndexAttr(block);
+    }
     return sizes;
   }
   int64_t height = type.getDimSize(tiled), pixelsPerRow = 1;
@@ -273,6 +282,11 @@ struct FuseEpilogues : dlc::impl::FuseEpiloguesBase<FuseEpilogues> {
       auto type = dyn_cast<RankedTensorType>(op.getResult(0).getType());
       if (initOnly && !op.use_empty())
         continue;
+      if (isa<linalg::MatmulTransposeBOp>(op)) { // a dense layer
+        alone.push_back(
+            {linalgOp, tileSizes(b, type, tileBytes, minPixels, minTiles)});
+        continue;
+      }
       if (dlc::isRowMajorMatmul(linalgOp)) {
         alone.push_back({linalgOp, matmulTileSizes(b, type, minTiles)});
         continue;

@@ -77,12 +77,14 @@ func.func @short_rows(%x: tensor<?x8x17x17xf32>, %w: tensor<16x8x3x3xf32>, %o: t
 
 // -----
 // Tests that pixels beyond the last whole 16-pixel block (7x7 = 49 = 48 + 1)
-// get a plain contraction of their own, both results written back in place.
+// get register blocks of their own, one short vector wide, both results
+// written back in place.
 // CHECK-LABEL: func.func @remainder
 // CHECK: %[[ACC:.*]] = tensor.collapse_shape %{{.*}} {{\[}}[0], [1], [2, 3]] : tensor<?x8x7x7xf32> into tensor<?x8x49xf32>
 // CHECK: tensor.extract_slice %{{.*}}[0, 0, 0] [%{{.*}}, 72, 48] [1, 1, 1]
-// CHECK: scf.for
-// CHECK: %[[REST:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<?x8x1xf32>)
+// CHECK: vector.multi_reduction <add>, %{{.*}} [2] : vector<1x8x1x16xf32> to vector<1x8x16xf32>
+// CHECK: %[[REST:.*]] = scf.for {{.*}} -> (tensor<?x8x1xf32>)
+// CHECK: vector.multi_reduction <add>, %{{.*}} [2] : vector<1x8x1x1xf32> to vector<1x8x1xf32>
 // CHECK: %[[A:.*]] = tensor.insert_slice %{{.*}} into %[[ACC]][0, 0, 0] [%{{.*}}, 8, 48] [1, 1, 1]
 // CHECK: tensor.insert_slice %[[REST]] into %[[A]][0, 0, 48] [%{{.*}}, 8, 1] [1, 1, 1]
 func.func @remainder(%x: tensor<?x8x9x9xf32>, %w: tensor<8x8x3x3xf32>, %o: tensor<?x8x7x7xf32>) -> tensor<?x8x7x7xf32> {
@@ -175,4 +177,34 @@ func.func @activation_inside(%x: tensor<1x8x8x8xf32>, %w: tensor<8x4x2x2xf32>, %
     linalg.yield %s : f32
   } -> tensor<1x4x2x2x8x8xf32>
   return %0 : tensor<1x4x2x2x8x8xf32>
+}
+
+// -----
+// Tests that a dense layer (x W^T) becomes blocks of 4 samples x 4 features
+// of dot products vectorised along k: 16 vectors of partial sums carried
+// through the whole vectors of k (32 of 40), summed by halves, then the
+// last 8 k in order; features (10 = 8 + 2) and samples beyond the last
+// whole block take blocks of one.
+// CHECK-LABEL: func.func @dense
+// CHECK: scf.for %[[J:.*]] = %{{.*}} to %c8 step %{{.*}} iter_args
+// CHECK: scf.for %[[I:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c32 step %c16 iter_args({{.*}}) -> (vector<16xf32>
+// CHECK-COUNT-16: vector.fma {{.*}} : vector<16xf32>
+// CHECK: vector.extract_strided_slice %{{.*}} {offsets = [8], sizes = [8], strides = [1]} : vector<16xf32> to vector<8xf32>
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c40 step %{{.*}} iter_args({{.*}}) -> (f32
+// CHECK: tensor.extract %arg0[%[[I]], %{{.*}}] : tensor<?x40xf32>
+// CHECK: tensor.extract %arg1[%[[J]], %{{.*}}] : tensor<10x40xf32>
+// CHECK: tensor.insert %{{.*}} into %{{.*}}[%[[I]], %[[J]]] : tensor<?x10xf32>
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args
+// CHECK-COUNT-4: vector.fma {{.*}} : vector<16xf32>
+// CHECK-NOT: vector.fma
+// CHECK: scf.for %{{.*}} = %c8 to %c10 step %{{.*}} iter_args
+// CHECK-COUNT-4: vector.fma {{.*}} : vector<16xf32>
+// CHECK-NOT: vector.fma
+// CHECK: scf.for
+// CHECK-COUNT-1: vector.fma {{.*}} : vector<16xf32>
+// CHECK-NOT: vector.fma
+func.func @dense(%x: tensor<?x40xf32>, %w: tensor<10x40xf32>, %c: tensor<?x10xf32>) -> tensor<?x10xf32> {
+  %0 = linalg.matmul_transpose_b ins(%x, %w : tensor<?x40xf32>, tensor<10x40xf32>) outs(%c : tensor<?x10xf32>) -> tensor<?x10xf32>
+  return %0 : tensor<?x10xf32>
 }

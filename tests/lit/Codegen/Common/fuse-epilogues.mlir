@@ -107,13 +107,16 @@ func.func @conv_add_conv_relu(%x: tensor<?x4x10x10xf32>, %w: tensor<4x4x3x3xf32>
   return %y : tensor<?x4x8x8xf32>
 }
 
-// A dense layer's tiles are whole samples: 2 KiB each, 32 per tile.
+// A dense layer's tiles are whole samples (2 KiB each, 32 per tile) and
+// min-tiles (4) blocks of its features, so that one sample's layer is
+// shared among threads too.
 // CHECK-LABEL: func.func @dense_relu(
-// CHECK: scf.forall (%[[I:.*]]) = (0) to (%{{.*}}) step (32)
+// CHECK: scf.forall (%[[I:.*]], %[[J:.*]]) = (0, 0) to (%{{.*}}, 512) step (32, 128)
 // CHECK: %[[M:.*]] = affine.min
-// CHECK: %[[BIAS:.*]] = linalg.generic {{.*}} ins(%arg2 : tensor<512xf32>)
-// CHECK: %[[MM:.*]] = linalg.matmul_transpose_b ins(%{{.*}}, %arg1 : tensor<?x64xf32>, tensor<512x64xf32>) outs(%[[BIAS]] : tensor<?x512xf32>)
-// CHECK: linalg.generic {{.*}} outs(%[[MM]] : tensor<?x512xf32>)
+// CHECK: %[[W:.*]] = tensor.extract_slice %arg1[%[[J]], 0] [128, 64] [1, 1]
+// CHECK: %[[BIAS:.*]] = linalg.generic {{.*}} ins(%{{.*}} : tensor<128xf32>)
+// CHECK: %[[MM:.*]] = linalg.matmul_transpose_b ins(%{{.*}}, %[[W]] : tensor<?x64xf32>, tensor<128x64xf32>) outs(%[[BIAS]] : tensor<?x128xf32>)
+// CHECK: linalg.generic {{.*}} outs(%[[MM]] : tensor<?x128xf32>)
 // CHECK: arith.maximumf
 // CHECK: scf.forall.in_parallel
 func.func @dense_relu(%x: tensor<?x64xf32>, %w: tensor<512x64xf32>, %b: tensor<512xf32>) -> tensor<?x512xf32> {
