@@ -6,10 +6,12 @@
 #include "compiler/Codegen/CPU/RegisterTile.h"
 #include "compiler/Codegen/Common/Contraction.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
 
 namespace dlc {
@@ -96,22 +98,65 @@ collapseLoops(RewriterBase &b, linalg::GenericOp op,
   return cast<linalg::GenericOp>(collapsed->collapsedOp.getOperation());
 }
 
-/// C[M, N...] += A[M, K] B[K, N...], all row-major (a convolution's weight
-/// gradient, K = N*OH*OW): the columns' loops collapsed into one, blocks of
-/// `kBlock` reduction steps outermost, so that B's block stays in cache for
-/// every register block of M x N (chooseRegisterTile), the reduction
-/// innermost. Each C element still sums its products in order. Fails,
-/// changing nothing, for other shapes.
+/// A copy of `op` restricted to the iterations at `offsets` + `sizes`,
+/// computed into `into` (in place of op's init) and inserted back: the
+/// copy and the updated `into`.
+std::pair<Operation *, Value> tileInto(RewriterBase &b, TilingInterface op,
+                                       Value into,
+                                       ArrayRef<OpFoldResult> offsets,
+                                       ArrayRef<OpFoldResult> sizes) {
+  IRMapping map;
+  map.map(cast<DestinationStyleOpInterface>(*op).getDpsInits()[0], into);
+  auto copy = cast<TilingInterface>(b.clone(*op, map));
+  FailureOr<TilingResult> tile = copy.getTiledImplementation(b, offsets, sizes);
+  SmallVector<OpFoldResult> at, extent;
+  if (failed(tile) ||
+      failed(copy.getResultTilePosition(b, 0, offsets, sizes, at, extent)))
+    llvm::report_fatal_error("a linalg op that cannot be tiled");
+  b.eraseOp(copy);
+  SmallVector<OpFoldResult> strides(at.size(), b.getIndexAttr(1));
+  Value inserted = b.create<tensor::InsertSliceOp>(
+      op.getLoc(), tile->tiledValues.front(), into, at, extent, strides);
+  return {tile->tiledOps.front(), inserted};
+}
+
+/// C[M, N] += A[M, K] B[K, N] with loops (m, k, n): blocks of `kBlock`
+/// reduction steps outermost, so that B's block stays in cache for every
+/// register block of rows x columns, the reduction innermost.
+void blockReduction(RewriterBase &b, linalg::GenericOp op, int64_t rows,
+                    int64_t columns) {
+  constexpr int64_t kBlock = 256;
+  scf::SCFTilingOptions options;
+  options.setTileSizes(
+      {b.getIndexAttr(0), b.getIndexAttr(kBlock), b.getIndexAttr(0)});
+  b.setInsertionPoint(op);
+  FailureOr<scf::SCFTilingResult> blocks =
+      scf::tileUsingSCF(b, cast<TilingInterface>(op.getOperation()), options);
+  if (failed(blocks))
+    return;
+  b.replaceOp(op, blocks->replacements);
+  // Register blocks looped (m, n, k).
+  dlc::blockRegisters(b, cast<linalg::GenericOp>(blocks->tiledOps.front()),
+                      {rows, 1, columns}, {0, 2, 1});
+}
+
+/// C[M, N...] += A[M, K] B[K, N...], B and C row-major (a weight gradient,
+/// K = N*OH*OW or the batch): the columns' loops collapsed into one and
+/// blocked by blockReduction. Columns beyond the last whole vector (a 5x5
+/// kernel's 25 = 16 + 9 weights per filter) get register blocks one short
+/// vector wide of their own. Each C element still sums its products in
+/// order. Fails, changing nothing, for other shapes.
 LogicalResult blockMatmul(RewriterBase &b, linalg::LinalgOp matmul,
                           int64_t lanes) {
-  constexpr int64_t kBlock = 256;
   auto type = cast<ShapedType>(matmul->getResult(0).getType());
   if (!type.hasStaticShape())
     return failure();
-  int64_t columns = type.getNumElements() / type.getDimSize(0);
-  dlc::RegisterTile tile =
-      dlc::chooseRegisterTile(type.getDimSize(0), columns, lanes);
-  if (!tile)
+  int64_t rows = type.getDimSize(0);
+  int64_t columns = type.getNumElements() / rows;
+  int64_t whole = columns - columns % lanes, rest = columns - whole;
+  dlc::RegisterTile tile = dlc::chooseRegisterTile(
+      rows, whole ? whole : columns, lanes);
+  if (!tile.channels)
     return failure();
   auto generic = dyn_cast<linalg::GenericOp>(matmul.getOperation());
   if (!generic) {
@@ -132,18 +177,70 @@ LogicalResult blockMatmul(RewriterBase &b, linalg::LinalgOp matmul,
       linalg::interchangeGenericOp(b, *collapsed, {0, 2, 1});
   if (failed(ordered))
     return failure();
-  scf::SCFTilingOptions options;
-  options.setTileSizes(
-      {b.getIndexAttr(0), b.getIndexAttr(kBlock), b.getIndexAttr(0)});
+  if (!whole || !rest) {
+    blockReduction(b, *ordered, tile.channels, whole ? tile.pixels : columns);
+    return success();
+  }
   b.setInsertionPoint(*ordered);
-  FailureOr<scf::SCFTilingResult> blocks = scf::tileUsingSCF(
-      b, cast<TilingInterface>(ordered->getOperation()), options);
-  if (failed(blocks))
+  auto tiling = cast<TilingInterface>(ordered->getOperation());
+  SmallVector<Range> domain = tiling.getIterationDomain(b);
+  SmallVector<OpFoldResult> offsets(3, b.getIndexAttr(0)),
+      sizes = {domain[0].size, domain[1].size, b.getIndexAttr(whole)};
+  auto [main, partial] =
+      tileInto(b, tiling, ordered->getDpsInits()[0], offsets, sizes);
+  offsets[2] = b.getIndexAttr(whole);
+  sizes[2] = b.getIndexAttr(rest);
+  auto [remainder, result] = tileInto(b, tiling, partial, offsets, sizes);
+  b.replaceOp(*ordered, result);
+  blockReduction(b, cast<linalg::GenericOp>(main), tile.channels, tile.pixels);
+  blockReduction(b, cast<linalg::GenericOp>(remainder), tile.channels, rest);
+  return success();
+}
+
+/// `matmul` whose row count is dynamic (a dense layer's input gradient: one
+/// row per sample) as a loop over blocks of 4 rows and one over the rows
+/// left, each a copy of it on static slices that blockMatmul blocks.
+/// Fails, changing nothing, when another loop is dynamic.
+LogicalResult blockDynamicRows(RewriterBase &b, linalg::LinalgOp matmul,
+                               int64_t lanes) {
+  constexpr int64_t rows = 4;
+  auto tiling = cast<TilingInterface>(matmul.getOperation());
+  Location loc = matmul.getLoc();
+  b.setInsertionPoint(matmul);
+  SmallVector<Range> domain = tiling.getIterationDomain(b);
+  SmallVector<OpFoldResult> offsets(domain.size(), b.getIndexAttr(0)), sizes;
+  for (const Range &r : domain)
+    sizes.push_back(r.size);
+  if (llvm::any_of(ArrayRef(sizes).drop_front(),
+                   [](OpFoldResult s) { return !getConstantIntValue(s); }))
     return failure();
-  b.replaceOp(*ordered, blocks->replacements);
-  // Register blocks looped (m, n, k).
-  dlc::blockRegisters(b, cast<linalg::GenericOp>(blocks->tiledOps.front()),
-                      {tile.channels, 1, tile.pixels}, {0, 2, 1});
+  auto index = [&](int64_t v) -> Value {
+    return b.create<arith::ConstantIndexOp>(loc, v);
+  };
+  Value m = getValueOrCreateConstantIndexOp(b, loc, sizes[0]);
+  Value full = b.create<arith::SubIOp>(
+      loc, m, b.create<arith::RemUIOp>(loc, m, index(rows)));
+  SmallVector<Operation *> blocks;
+  auto loop = [&](Value c, Value from, Value to, int64_t step) -> Value {
+    auto forOp = b.create<scf::ForOp>(
+        loc, from, to, index(step), ValueRange{c},
+        [&](OpBuilder &, Location, Value i, ValueRange args) {
+          offsets[0] = i;
+          sizes[0] = b.getIndexAttr(step);
+          auto [block, updated] = tileInto(b, tiling, args[0], offsets, sizes);
+          blocks.push_back(block);
+          b.create<scf::YieldOp>(loc, updated);
+        });
+    b.setInsertionPointAfter(forOp);
+    return forOp.getResult(0);
+  };
+  Value c = loop(matmul.getDpsInits()[0], index(0), full, rows);
+  c = loop(c, full, m, 1);
+  b.replaceOp(matmul, c);
+  for (Operation *block : blocks) {
+    b.setInsertionPoint(block);
+    (void)blockMatmul(b, cast<linalg::LinalgOp>(block), lanes);
+  }
   return success();
 }
 
@@ -193,7 +290,9 @@ struct WindowLoopOrder : dlc::impl::WindowLoopOrderBase<WindowLoopOrder> {
     });
     for (linalg::LinalgOp matmul : matmuls) {
       rewriter.setInsertionPoint(matmul);
-      (void)blockMatmul(rewriter, matmul, lanes);
+      if (failed(blockMatmul(rewriter, matmul, lanes)) &&
+          cast<ShapedType>(matmul->getResult(0).getType()).isDynamicDim(0))
+        (void)blockDynamicRows(rewriter, matmul, lanes);
     }
     SmallVector<linalg::MatmulTransposeBOp> dense;
     getOperation().walk([&](linalg::MatmulTransposeBOp op) {

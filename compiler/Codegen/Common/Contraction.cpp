@@ -45,7 +45,8 @@ bool dlc::isRowMajorMatmul(linalg::LinalgOp op) {
     c.push_back(d(i));
   }
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
-  return maps[0] == AffineMap::get(rank, 0, {d(0), d(rank - 1)}, ctx) &&
+  return (maps[0] == AffineMap::get(rank, 0, {d(0), d(rank - 1)}, ctx) ||
+          maps[0] == AffineMap::get(rank, 0, {d(rank - 1), d(0)}, ctx)) &&
          maps[1] == AffineMap::get(rank, 0, b, ctx) &&
          maps[2] == AffineMap::get(rank, 0, c, ctx);
 }

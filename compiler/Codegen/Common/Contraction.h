@@ -15,9 +15,10 @@
 
 namespace dlc {
 
-/// C[m, n...] += A[m, k] * B[k, n...] with loops (m, n..., k): a matrix
-/// product of row-major operands, its columns possibly split into several
-/// loops (collapsible into one).
+/// C[m, n...] += A[m, k] (or A[k, m]) * B[k, n...] with loops (m, n..., k):
+/// a matrix product whose B and C are row-major (A's elements are only
+/// broadcast: a dense layer's weight gradient reads it transposed), its
+/// columns possibly split into several loops (collapsible into one).
 bool isRowMajorMatmul(mlir::linalg::LinalgOp op);
 
 /// For C[n, m..., p...] += A[m..., k] (or A[k, m...]) * B[n, k, p...] (A

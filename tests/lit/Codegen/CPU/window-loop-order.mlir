@@ -208,3 +208,39 @@ func.func @dense(%x: tensor<?x40xf32>, %w: tensor<10x40xf32>, %c: tensor<?x10xf3
   %0 = linalg.matmul_transpose_b ins(%x, %w : tensor<?x40xf32>, tensor<10x40xf32>) outs(%c : tensor<?x10xf32>) -> tensor<?x10xf32>
   return %0 : tensor<?x10xf32>
 }
+
+// -----
+// Tests that a dense layer's weight gradient (dy^T x: A read transposed)
+// gets the register blocks of a row-major matrix product, 4 rows x 32
+// columns, and that its columns beyond the last whole vector (40 = 32 + 8)
+// get blocks of their own, both written back into the result.
+// CHECK-LABEL: func.func @dense_weight_grad
+// CHECK: %[[MAIN:.*]] = tensor.extract_slice %arg2[0, 0] [8, 32] [1, 1]
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c256 iter_args(%{{.*}} = %[[MAIN]]) -> (tensor<8x32xf32>)
+// CHECK: vector.multi_reduction <add>, %{{.*}} [1] : vector<4x1x32xf32> to vector<4x32xf32>
+// CHECK: %[[A:.*]] = tensor.insert_slice %{{.*}} into %arg2[0, 0] [8, 32] [1, 1]
+// CHECK: %[[REST:.*]] = tensor.extract_slice %[[A]][0, 32] [8, 8] [1, 1]
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c256{{.*}} iter_args(%{{.*}} = %[[REST]]) -> (tensor<8x8xf32>)
+// CHECK: vector.multi_reduction <add>, %{{.*}} [1] : vector<4x1x8xf32> to vector<4x8xf32>
+// CHECK: tensor.insert_slice %{{.*}} into %[[A]][0, 32] [8, 8] [1, 1]
+func.func @dense_weight_grad(%dy: tensor<?x8xf32>, %x: tensor<?x40xf32>, %c: tensor<8x40xf32>) -> tensor<8x40xf32> {
+  %0 = linalg.matmul_transpose_a ins(%dy, %x : tensor<?x8xf32>, tensor<?x40xf32>) outs(%c : tensor<8x40xf32>) -> tensor<8x40xf32>
+  return %0 : tensor<8x40xf32>
+}
+
+// -----
+// Tests that a dense layer's input gradient (dy W, one row per sample: a
+// dynamic row count) is blocked on static slices of 4 rows, the rows left
+// over one at a time.
+// CHECK-LABEL: func.func @dense_input_grad
+// CHECK: %[[FULL:.*]] = arith.subi
+// CHECK: scf.for %[[I:.*]] = %{{.*}} to %[[FULL]] step %{{.*}} iter_args
+// CHECK: tensor.extract_slice %arg0[%[[I]], 0] [4, 8] [1, 1] : tensor<?x8xf32> to tensor<4x8xf32>
+// CHECK: vector.multi_reduction <add>, %{{.*}} [1] : vector<4x1x32xf32> to vector<4x32xf32>
+// CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[%[[I]], 0] [4, 32] [1, 1] : tensor<4x32xf32> into tensor<?x32xf32>
+// CHECK: scf.for %[[R:.*]] = %[[FULL]] to %{{.*}} step %{{.*}} iter_args
+// CHECK: linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<1x8xf32>, tensor<8x32xf32>) outs(%{{.*}} : tensor<1x32xf32>)
+func.func @dense_input_grad(%dy: tensor<?x8xf32>, %w: tensor<8x32xf32>, %c: tensor<?x32xf32>) -> tensor<?x32xf32> {
+  %0 = linalg.matmul ins(%dy, %w : tensor<?x8xf32>, tensor<8x32xf32>) outs(%c : tensor<?x32xf32>) -> tensor<?x32xf32>
+  return %0 : tensor<?x32xf32>
+}
