@@ -4,8 +4,68 @@
 
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 using namespace mlir;
+
+/// `read` as one scalar read and broadcast per element when it reads a few
+/// elements (a register block's weights, one per output channel) along one
+/// vector dimension and broadcasts them along the later ones: the single
+/// read lowers to an element-by-element loop, the strided weights being no
+/// vector in memory. Only exact reads of a static tensor from index 0.
+static void splitBroadcastRead(RewriterBase &b, vector::TransferReadOp read) {
+  constexpr int64_t most = 8;
+  auto source = dyn_cast<RankedTensorType>(read.getSource().getType());
+  VectorType type = read.getVectorType();
+  AffineMap map = read.getPermutationMap();
+  if (!source || !source.hasStaticShape() || read.getMask() ||
+      !llvm::all_of(read.getIndices(), isZeroIndex))
+    return;
+  int64_t along = -1;
+  for (int64_t d = 0; d < type.getRank(); ++d) {
+    if (type.getDimSize(d) == 1)
+      continue;
+    auto dim = dyn_cast<AffineDimExpr>(map.getResult(d));
+    if (dim && along >= 0)
+      return; // a second dimension read from memory
+    if (!dim && along < 0)
+      return; // a broadcast before the read one
+    if (dim)
+      along = d;
+  }
+  int64_t count = along < 0 ? 0 : type.getDimSize(along);
+  if (count < 2 || count > most || along + 1 == type.getRank())
+    return;
+  unsigned sourceDim = cast<AffineDimExpr>(map.getResult(along)).getPosition();
+  if (source.getDimSize(sourceDim) < count)
+    return;
+  Location loc = read.getLoc();
+  b.setInsertionPoint(read);
+  auto rowType = VectorType::get(type.getShape().drop_front(along + 1),
+                                 type.getElementType());
+  Value result = b.create<arith::ConstantOp>(loc, b.getZeroAttr(type));
+  SmallVector<Value> indices(read.getIndices());
+  SmallVector<int64_t> position(along + 1, 0);
+  for (int64_t i = 0; i < count; ++i) {
+    indices[sourceDim] = b.create<arith::ConstantIndexOp>(loc, i);
+    Value scalar =
+        b.create<tensor::ExtractOp>(loc, read.getSource(), indices);
+    Value row = b.create<vector::BroadcastOp>(loc, rowType, scalar);
+    position[along] = i;
+    result = b.create<vector::InsertOp>(loc, row, result, position);
+  }
+  b.replaceOp(read, result);
+}
+
+void dlc::vectorizeRegisterBlock(RewriterBase &b, Operation *op) {
+  Block *block = op->getBlock();
+  if (failed(linalg::vectorize(b, op)))
+    return;
+  for (auto read :
+       llvm::make_early_inc_range(block->getOps<vector::TransferReadOp>()))
+    splitBroadcastRead(b, read);
+}
 
 dlc::RegisterTile dlc::chooseRegisterTile(int64_t channels, int64_t pixels,
                                           int64_t lanes, bool contraction) {
@@ -39,7 +99,7 @@ Value dlc::blockRegisters(RewriterBase &b, linalg::GenericOp op,
     return op.getResult(0);
   b.replaceOp(op, tiled->replacements);
   for (Operation *tile : tiled->tiledOps)
-    (void)linalg::vectorize(b, tile);
+    vectorizeRegisterBlock(b, tile);
   b.setInsertionPointAfterValue(tiled->replacements.front());
   return tiled->replacements.front();
 }

@@ -42,6 +42,10 @@ mlir::Value blockRegisters(mlir::RewriterBase &b, mlir::linalg::GenericOp op,
                            llvm::ArrayRef<int64_t> sizes,
                            llvm::ArrayRef<int64_t> interchange);
 
+/// Vectorises `op`, a register block's body, reading the elements it
+/// broadcasts (weights) one by one.
+void vectorizeRegisterBlock(mlir::RewriterBase &b, mlir::Operation *op);
+
 } // namespace dlc
 
 #endif // DLC_CODEGEN_CPU_REGISTERTILE_H

@@ -73,7 +73,7 @@ LogicalResult blockDirectConvolution(RewriterBase &b,
       continue;
     for (linalg::GenericOp step :
          llvm::make_early_inc_range(body->getOps<linalg::GenericOp>()))
-      (void)linalg::vectorize(b, step);
+      dlc::vectorizeRegisterBlock(b, step);
   }
   return success();
 }

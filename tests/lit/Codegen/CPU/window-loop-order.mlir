@@ -23,7 +23,8 @@ func.func @strided_rows(%x: tensor<?x8x129x129xf32>, %w: tensor<16x8x3x3xf32>, %
 // -----
 // Tests that a stride-1 convolution with long rows is register-blocked:
 // loops (n, f by 4, oh, ow by 32, c, kh, kw), each step a vectorised
-// 4 x 32 multiply-add on rank-reduced slices (views after bufferisation).
+// 4 x 32 multiply-add on rank-reduced slices (views after bufferisation),
+// its 4 weights (strided in memory) read and broadcast one by one.
 // CHECK-LABEL: func.func @blocked
 // CHECK: scf.for %[[N:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args
 // CHECK: scf.for %[[F:.*]] = %{{.*}} to %{{.*}} step %[[C4:.*]] iter_args
@@ -36,6 +37,8 @@ func.func @strided_rows(%x: tensor<?x8x129x129xf32>, %w: tensor<16x8x3x3xf32>, %
 // CHECK: tensor.extract_slice %{{.*}}[%[[F]], %[[C]], %[[KH]], %[[KW]]] [4, 1, 1, 1] [1, 1, 1, 1]
 // CHECK: tensor.extract_slice %{{.*}}[%[[N]], %[[F]], %[[OH]], %[[OW]]] [1, 4, 1, 32] [1, 1, 1, 1]
 // CHECK: tensor.extract_slice %[[ROW]][0, 0, 0, 0] [1, 1, 1, 32] [1, 1, 1, 1] : tensor<1x1x1x32xf32> to tensor<1x32xf32>
+// CHECK-COUNT-4: vector.broadcast %{{.*}} : f32 to vector<32xf32>
+// CHECK-NOT: vector.transfer_read %{{.*}} : tensor<4xf32>
 // CHECK: %[[ACC:.*]] = vector.transfer_read %{{.*}} : tensor<4x32xf32>, vector<4x32xf32>
 // CHECK: %[[M:.*]] = arith.mulf %{{.*}}, %{{.*}} : vector<4x32xf32>
 // CHECK: %[[S:.*]] = arith.addf %[[ACC]], %[[M]] : vector<4x32xf32>
@@ -66,6 +69,7 @@ func.func @short_rows(%x: tensor<?x8x17x17xf32>, %w: tensor<16x8x3x3xf32>, %o: t
   // CHECK: scf.for %[[K:.*]] = %{{.*}} to %[[C72]] step %{{.*}} iter_args
   // CHECK: %[[WS:.*]] = tensor.extract_slice %[[WF]][%[[F]], %[[K]]] [8, 1] [1, 1]
   // CHECK: %[[CS:.*]] = tensor.extract_slice %[[C]][%{{.*}}, %[[K]], %[[PX]]] [1, 1, 32] [1, 1, 1]
+  // CHECK-COUNT-8: vector.broadcast %{{.*}} : f32 to vector<1x32xf32>
   // CHECK: %[[ACC:.*]] = vector.transfer_read %{{.*}} : tensor<1x8x32xf32>, vector<1x8x32xf32>
   // CHECK: %[[M:.*]] = arith.mulf %{{.*}}, %{{.*}} : vector<1x8x1x32xf32>
   // CHECK: %[[S:.*]] = vector.multi_reduction <add>, %[[M]], %[[ACC]] [2] : vector<1x8x1x32xf32> to vector<1x8x32xf32>
