@@ -116,12 +116,11 @@ struct DotProductKernel {
   /// `c` with `body(c, iv)` applied for iv in [from, to) by `step`.
   Value loop(Value c, Value from, Value to, int64_t step,
              function_ref<Value(Value, Value)> body) {
+    // The body builder is `b` itself, placed in the loop's body.
     auto forOp = b.create<scf::ForOp>(
         loc, from, to, index(step), ValueRange{c},
-        [&](OpBuilder &nb, Location l, Value iv, ValueRange args) {
-          OpBuilder::InsertionGuard guard(b);
-          b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
-          nb.create<scf::YieldOp>(l, body(args[0], iv));
+        [&](OpBuilder &, Location l, Value iv, ValueRange args) {
+          b.create<scf::YieldOp>(l, body(args[0], iv));
         });
     return forOp.getResult(0);
   }

@@ -1,4 +1,4 @@
-//===- WindowLoopOrder.cpp - Spatial loops innermost for conv and pool ----===//
+//===- WindowLoopOrder.cpp - Register blocks of convolutions and products -===//
 
 #include "compiler/Codegen/CPU/DotProducts.h"
 #include "compiler/Codegen/CPU/Im2Col.h"
@@ -154,9 +154,8 @@ LogicalResult blockMatmul(RewriterBase &b, linalg::LinalgOp matmul,
   int64_t rows = type.getDimSize(0);
   int64_t columns = type.getNumElements() / rows;
   int64_t whole = columns - columns % lanes, rest = columns - whole;
-  dlc::RegisterTile tile = dlc::chooseRegisterTile(
-      rows, whole ? whole : columns, lanes);
-  if (!tile.channels)
+  dlc::RegisterTile tile = dlc::chooseRegisterTile(rows, whole, lanes);
+  if (!whole || !tile)
     return failure();
   auto generic = dyn_cast<linalg::GenericOp>(matmul.getOperation());
   if (!generic) {
@@ -177,8 +176,8 @@ LogicalResult blockMatmul(RewriterBase &b, linalg::LinalgOp matmul,
       linalg::interchangeGenericOp(b, *collapsed, {0, 2, 1});
   if (failed(ordered))
     return failure();
-  if (!whole || !rest) {
-    blockReduction(b, *ordered, tile.channels, whole ? tile.pixels : columns);
+  if (!rest) {
+    blockReduction(b, *ordered, tile.channels, tile.pixels);
     return success();
   }
   b.setInsertionPoint(*ordered);
