@@ -23,6 +23,7 @@
 #include "mlir/IR/Verifier.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
+#include "mlir/Support/Timing.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
@@ -249,9 +250,14 @@ static int compile(llvm::SourceMgr &mgr, mlir::MLIRContext &ctx) {
   if (failed(model))
     return 1;
   mlir::PassManager pm(&ctx);
-  // MLIR's --mlir-print-ir-after-all, --mlir-timing, ... on dlc's pipeline.
+  // MLIR's --mlir-print-ir-after-all, --mlir-timing, ... on dlc's pipeline
+  // (its timing report is printed when `timing` goes).
   if (failed(mlir::applyPassManagerCLOptions(pm)))
     return 1;
+  mlir::DefaultTimingManager timing;
+  mlir::applyDefaultTimingManagerCLOptions(timing);
+  mlir::TimingScope passes = timing.getRootScope();
+  pm.enableTiming(passes);
   dlc::PipelineOptions options;
   options.training = !inferenceOnly;
   options.dropout = !withoutDropout;
@@ -275,6 +281,7 @@ int main(int argc, char **argv) {
   mlir::registerAsmPrinterCLOptions();
   mlir::registerMLIRContextCLOptions();
   mlir::registerPassManagerCLOptions();
+  mlir::registerDefaultTimingManagerCLOptions();
   cl::HideUnrelatedOptions(dlcCategory);
   cl::SetVersionPrinter([](llvm::raw_ostream &os) {
     os << "dlc " DLC_VERSION_STRING " (model ABI " << DLC_ABI_VERSION_MAJOR

@@ -40,6 +40,23 @@ struct LowerParallelCalls
       if (fn.isExternal() &&
           fn->getAttrOfType<FlatSymbolRefAttr>(mlir::dl::kParallelPartAttr))
         dispatches.push_back(fn);
+    // Their users, found in one walk of the module (one walk per part
+    // made compiling ResNet-50 quadratic).
+    DenseMap<StringAttr, SmallVector<Operation *>> usersOf;
+    for (LLVM::LLVMFuncOp dispatch : dispatches)
+      usersOf[dispatch.getSymNameAttr()];
+    module.walk([&](Operation *op) {
+      FlatSymbolRefAttr name;
+      if (auto call = dyn_cast<LLVM::CallOp>(op))
+        name = call.getCalleeAttr();
+      else if (auto address = dyn_cast<LLVM::AddressOfOp>(op))
+        name = address.getGlobalNameAttr();
+      if (!name)
+        return;
+      auto users = usersOf.find(name.getAttr());
+      if (users != usersOf.end())
+        users->second.push_back(op);
+    });
     SymbolTable symbols(module);
     for (LLVM::LLVMFuncOp dispatch : dispatches) {
       auto partName =
@@ -82,11 +99,10 @@ struct LowerParallelCalls
       b.create<LLVM::CallOp>(task.getLoc(), part, operands);
       b.create<LLVM::ReturnOp>(task.getLoc(), ValueRange());
 
-      std::optional<SymbolTable::UseRange> uses = dispatch.getSymbolUses(module);
-      for (SymbolTable::SymbolUse use : *uses) {
-        auto call = dyn_cast<LLVM::CallOp>(use.getUser());
+      for (Operation *user : usersOf[dispatch.getSymNameAttr()]) {
+        auto call = dyn_cast<LLVM::CallOp>(user);
         if (!call) {
-          use.getUser()->emitError("a part of a parallel loop is not called");
+          user->emitError("a part of a parallel loop is not called");
           return signalPassFailure();
         }
         Location loc = call.getLoc();
