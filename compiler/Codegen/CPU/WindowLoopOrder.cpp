@@ -155,6 +155,8 @@ LogicalResult blockMatmul(RewriterBase &b, linalg::LinalgOp matmul,
   int64_t columns = type.getNumElements() / rows;
   int64_t whole = columns - columns % lanes, rest = columns - whole;
   dlc::RegisterTile tile = dlc::chooseRegisterTile(rows, whole, lanes);
+  if (rows == 1) // one sample's row: blocks of one row
+    tile = {1, dlc::chooseRegisterTile(4, whole, lanes).pixels};
   if (!whole || !tile)
     return failure();
   auto generic = dyn_cast<linalg::GenericOp>(matmul.getOperation());
