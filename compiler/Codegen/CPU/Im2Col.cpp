@@ -10,10 +10,13 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Codegen/CPU/Im2Col.h"
+
+#include "compiler/Codegen/CPU/DotProducts.h"
 #include "compiler/Codegen/CPU/RegisterTile.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 using namespace mlir;
@@ -71,6 +74,98 @@ static Value insertPixels(OpBuilder &b, Location loc, Value part, Value into,
       loc, part, into, offsets, tensor::getMixedSizes(b, loc, part), strides);
 }
 
+/// acc[n, f, q] (the pixels from + q, fewer than a vector) plus the
+/// convolution there, as dot products along k: the pixels' patches copied
+/// out transposed, [N, q, C*KH*KW], so that they are contiguous along k like
+/// the weights' rows w2[f, k], then per sample the dense layers' kernel
+/// with the filters as rows. A block of one pixel's outputs along the
+/// pixels would issue one scalar FMA per weight.
+static FailureOr<Value> remainderByDotProducts(
+    RewriterBase &b, Location loc, Value input, Value w2, Value acc,
+    int64_t from, int64_t ow, ArrayRef<int64_t> kernel,
+    ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations, int64_t lanes) {
+  MLIRContext *ctx = b.getContext();
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  auto it = cast<RankedTensorType>(input.getType());
+  auto at = cast<RankedTensorType>(acc.getType());
+  int64_t c = it.getDimSize(1), rest = at.getDimSize(2);
+  SmallVector<Value> batch;
+  if (it.isDynamicDim(0))
+    batch.push_back(b.create<tensor::DimOp>(loc, input, 0));
+  // patches[n, q, c, i, j] = input[n, c, y*s + i*d, x*s + j*d] with
+  // (y, x) the pixel from + q.
+  auto patchType = RankedTensorType::get(
+      {it.getDimSize(0), rest, c, kernel[0], kernel[1]}, it.getElementType());
+  AffineExpr pixel = d(1) + from;
+  SmallVector<AffineMap> maps = {
+      AffineMap::get(5, 0,
+                     {d(0), d(2),
+                      pixel.floorDiv(ow) * strides[0] + d(3) * dilations[0],
+                      (pixel % ow) * strides[1] + d(4) * dilations[1]},
+                     ctx),
+      AffineMap::getMultiDimIdentityMap(5, ctx)};
+  Value patches =
+      b.create<linalg::GenericOp>(
+           loc, patchType, input,
+           b.create<tensor::EmptyOp>(loc, patchType, batch).getResult(), maps,
+           SmallVector<utils::IteratorType>(5, utils::IteratorType::parallel),
+           [](OpBuilder &nb, Location nloc, ValueRange args) {
+             nb.create<linalg::YieldOp>(nloc, args[0]);
+           })
+          .getResult(0);
+  int64_t k = c * kernel[0] * kernel[1];
+  Value rows = b.create<tensor::CollapseShapeOp>(
+      loc, RankedTensorType::get({it.getDimSize(0), rest, k}, it.getElementType()),
+      patches, SmallVector<ReassociationIndices>{{0}, {1}, {2, 3, 4}});
+  // One sample at a time: [F, K] x [q, K]^T into [F, q].
+  Value zero = b.create<arith::ConstantIndexOp>(loc, 0);
+  Value one = b.create<arith::ConstantIndexOp>(loc, 1);
+  Value samples = b.create<tensor::DimOp>(loc, acc, 0);
+  auto sample = [&](Value t, Value n) -> Value {
+    auto type = cast<RankedTensorType>(t.getType());
+    auto reduced = RankedTensorType::get(type.getShape().drop_front(),
+                                         type.getElementType());
+    SmallVector<OpFoldResult> offsets(3, b.getIndexAttr(0)), sizes = {
+        b.getIndexAttr(1), b.getIndexAttr(type.getDimSize(1)),
+        b.getIndexAttr(type.getDimSize(2))};
+    offsets[0] = n;
+    return b.create<tensor::ExtractSliceOp>(
+        loc, reduced, t, offsets, sizes,
+        SmallVector<OpFoldResult>(3, b.getIndexAttr(1)));
+  };
+  bool failedKernel = false;
+  auto loop = b.create<scf::ForOp>(
+      loc, zero, samples, one, ValueRange{acc},
+      [&](OpBuilder &, Location, Value n, ValueRange args) {
+        Value out = sample(args[0], n);
+        auto product = b.create<linalg::MatmulTransposeBOp>(
+            loc, TypeRange{out.getType()}, ValueRange{w2, sample(rows, n)},
+            ValueRange{out});
+        Block *body = product->getBlock();
+        FailureOr<Value> dots = dlc::vectorizeDotProducts(b, product, lanes);
+        Value result = product.getResult(0);
+        if (succeeded(dots)) {
+          b.replaceOp(product, *dots);
+          result = *dots;
+        } else {
+          failedKernel = true;
+        }
+        b.setInsertionPointToEnd(body);
+        SmallVector<OpFoldResult> offsets(3, b.getIndexAttr(0)), sizes = {
+            b.getIndexAttr(1), b.getIndexAttr(at.getDimSize(1)),
+            b.getIndexAttr(rest)};
+        offsets[0] = n;
+        b.create<scf::YieldOp>(
+            loc, b.create<tensor::InsertSliceOp>(
+                     loc, result, args[0], offsets, sizes,
+                     SmallVector<OpFoldResult>(3, b.getIndexAttr(1)))
+                     .getResult());
+      });
+  if (failedKernel)
+    return failure();
+  return loop.getResult(0);
+}
+
 FailureOr<Value> dlc::convolveByIm2Col(RewriterBase &b,
                                        linalg::Conv2DNchwFchwOp conv,
                                        int64_t lanes) {
@@ -124,7 +219,7 @@ FailureOr<Value> dlc::convolveByIm2Col(RewriterBase &b,
   Value acc = b.create<tensor::CollapseShapeOp>(loc, flatType, init, pixels);
 
   // Whole vectors of pixels go through register blocks; a remainder (196 =
-  // 14x14 pixels: 192 + 4 with 16 lanes) is a contraction of its own.
+  // 14x14 pixels: 192 + 4 with 16 lanes) takes dot products of its own.
   int64_t p = oh * ow, blocked = p - p % lanes;
   Value out;
   if (blocked == p || blocked == 0) {
@@ -135,19 +230,13 @@ FailureOr<Value> dlc::convolveByIm2Col(RewriterBase &b,
                        contract(b, loc, w2, pixelSlice(b, loc, col, 0, blocked),
                                 pixelSlice(b, loc, acc, 0, blocked)),
                        f, blocked, lanes);
-    // The remainder's blocks are one short vector wide (LLVM splits it
-    // into legal vectors), not scalar loops.
-    linalg::GenericOp restOp =
-        contract(b, loc, w2, pixelSlice(b, loc, col, blocked, p - blocked),
-                 pixelSlice(b, loc, acc, blocked, p - blocked));
-    int64_t channels =
-        dlc::chooseRegisterTile(f, lanes, lanes, /*contraction=*/true).channels;
-    Value rest = channels ? dlc::blockRegisters(b, restOp,
-                                                {1, channels, 1, p - blocked},
-                                                {0, 1, 3, 2})
-                          : restOp.getResult(0);
+    FailureOr<Value> rest = remainderByDotProducts(
+        b, loc, input, w2, pixelSlice(b, loc, acc, blocked, p - blocked),
+        blocked, ow, {kh, kw}, strides, dilations, lanes);
+    if (failed(rest))
+      return failure();
     out = insertPixels(b, loc, main, acc, 0);
-    out = insertPixels(b, loc, rest, out, blocked);
+    out = insertPixels(b, loc, *rest, out, blocked);
   }
   return b.create<tensor::ExpandShapeOp>(loc, ot, out, pixels).getResult();
 }

@@ -81,14 +81,21 @@ func.func @short_rows(%x: tensor<?x8x17x17xf32>, %w: tensor<16x8x3x3xf32>, %o: t
 
 // -----
 // Tests that pixels beyond the last whole 16-pixel block (7x7 = 49 = 48 + 1)
-// get register blocks of their own, one short vector wide, both results
-// written back in place.
+// take dot products of their own: their patches copied out transposed
+// ([N, 1, C*KH*KW], contiguous along k like the weights' rows), then per
+// sample blocks of 4 filters vectorised along k (64 of 72, the last 8 in
+// order); both results written back in place.
+// CHECK-DAG: #[[PIXEL:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d2, (d1 + 48) floordiv 7 + d3, (d1 + 48) mod 7 + d4)>
 // CHECK-LABEL: func.func @remainder
 // CHECK: %[[ACC:.*]] = tensor.collapse_shape %{{.*}} {{\[}}[0], [1], [2, 3]] : tensor<?x8x7x7xf32> into tensor<?x8x49xf32>
 // CHECK: tensor.extract_slice %{{.*}}[0, 0, 0] [%{{.*}}, 72, 48] [1, 1, 1]
 // CHECK: vector.multi_reduction <add>, %{{.*}} [2] : vector<1x8x1x16xf32> to vector<1x8x16xf32>
-// CHECK: %[[REST:.*]] = scf.for {{.*}} -> (tensor<?x8x1xf32>)
-// CHECK: vector.multi_reduction <add>, %{{.*}} [2] : vector<1x8x1x1xf32> to vector<1x8x1xf32>
+// CHECK: %[[P:.*]] = linalg.generic {indexing_maps = [#[[PIXEL]], {{.*}}]{{.*}} outs(%{{.*}} : tensor<?x1x8x3x3xf32>)
+// CHECK: %[[ROWS:.*]] = tensor.collapse_shape %[[P]] {{\[}}[0], [1], [2, 3, 4]] : tensor<?x1x8x3x3xf32> into tensor<?x1x72xf32>
+// CHECK: %[[REST:.*]] = scf.for %[[N:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%{{.*}}) -> (tensor<?x8x1xf32>)
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c64 step %c16 iter_args({{.*}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+// CHECK-COUNT-4: vector.fma {{.*}} : vector<16xf32>
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c72 step %{{.*}} iter_args({{.*}}) -> (f32, f32, f32, f32)
 // CHECK: %[[A:.*]] = tensor.insert_slice %{{.*}} into %[[ACC]][0, 0, 0] [%{{.*}}, 8, 48] [1, 1, 1]
 // CHECK: tensor.insert_slice %[[REST]] into %[[A]][0, 0, 48] [%{{.*}}, 8, 1] [1, 1, 1]
 func.func @remainder(%x: tensor<?x8x9x9xf32>, %w: tensor<8x8x3x3xf32>, %o: tensor<?x8x7x7xf32>) -> tensor<?x8x7x7xf32> {
