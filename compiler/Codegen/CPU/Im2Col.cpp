@@ -80,18 +80,18 @@ static Value insertPixels(OpBuilder &b, Location loc, Value part, Value into,
 /// the weights' rows w2[f, k], then per sample the dense layers' kernel
 /// with the filters as rows. A block of one pixel's outputs along the
 /// pixels would issue one scalar FMA per weight.
-static FailureOr<Value> remainderByDotProducts(
-    RewriterBase &b, Location loc, Value input, Value w2, Value acc,
-    int64_t from, int64_t ow, ArrayRef<int64_t> kernel,
-    ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations, int64_t lanes) {
+static Value remainderByDotProducts(RewriterBase &b, Location loc, Value input,
+                                    ValueRange batch, Value w2, Value acc,
+                                    int64_t from, int64_t ow,
+                                    ArrayRef<int64_t> kernel,
+                                    ArrayRef<int64_t> strides,
+                                    ArrayRef<int64_t> dilations,
+                                    int64_t lanes) {
   MLIRContext *ctx = b.getContext();
   auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
   auto it = cast<RankedTensorType>(input.getType());
-  auto at = cast<RankedTensorType>(acc.getType());
-  int64_t c = it.getDimSize(1), rest = at.getDimSize(2);
-  SmallVector<Value> batch;
-  if (it.isDynamicDim(0))
-    batch.push_back(b.create<tensor::DimOp>(loc, input, 0));
+  int64_t c = it.getDimSize(1);
+  int64_t rest = cast<RankedTensorType>(acc.getType()).getDimSize(2);
   // patches[n, q, c, i, j] = input[n, c, y*s + i*d, x*s + j*d] with
   // (y, x) the pixel from + q.
   auto patchType = RankedTensorType::get(
@@ -118,51 +118,50 @@ static FailureOr<Value> remainderByDotProducts(
       loc, RankedTensorType::get({it.getDimSize(0), rest, k}, it.getElementType()),
       patches, SmallVector<ReassociationIndices>{{0}, {1}, {2, 3, 4}});
   // One sample at a time: [F, K] x [q, K]^T into [F, q].
-  Value zero = b.create<arith::ConstantIndexOp>(loc, 0);
-  Value one = b.create<arith::ConstantIndexOp>(loc, 1);
-  Value samples = b.create<tensor::DimOp>(loc, acc, 0);
-  auto sample = [&](Value t, Value n) -> Value {
-    auto type = cast<RankedTensorType>(t.getType());
-    auto reduced = RankedTensorType::get(type.getShape().drop_front(),
-                                         type.getElementType());
-    SmallVector<OpFoldResult> offsets(3, b.getIndexAttr(0)), sizes = {
-        b.getIndexAttr(1), b.getIndexAttr(type.getDimSize(1)),
-        b.getIndexAttr(type.getDimSize(2))};
-    offsets[0] = n;
-    return b.create<tensor::ExtractSliceOp>(
-        loc, reduced, t, offsets, sizes,
-        SmallVector<OpFoldResult>(3, b.getIndexAttr(1)));
+  struct Sample {
+    SmallVector<OpFoldResult> offsets, sizes, strides;
   };
-  bool failedKernel = false;
+  auto sampleOf = [&](Value t, Value n) {
+    auto type = cast<RankedTensorType>(t.getType());
+    return Sample{{n, b.getIndexAttr(0), b.getIndexAttr(0)},
+                  {b.getIndexAttr(1), b.getIndexAttr(type.getDimSize(1)),
+                   b.getIndexAttr(type.getDimSize(2))},
+                  SmallVector<OpFoldResult>(3, b.getIndexAttr(1))};
+  };
+  auto extract = [&](Value t, Value n) -> Value {
+    auto type = cast<RankedTensorType>(t.getType());
+    Sample s = sampleOf(t, n);
+    return b.create<tensor::ExtractSliceOp>(
+        loc,
+        RankedTensorType::get(type.getShape().drop_front(),
+                              type.getElementType()),
+        t, s.offsets, s.sizes, s.strides);
+  };
   auto loop = b.create<scf::ForOp>(
-      loc, zero, samples, one, ValueRange{acc},
+      loc, b.create<arith::ConstantIndexOp>(loc, 0),
+      b.create<tensor::DimOp>(loc, acc, 0),
+      b.create<arith::ConstantIndexOp>(loc, 1), ValueRange{acc},
       [&](OpBuilder &, Location, Value n, ValueRange args) {
-        Value out = sample(args[0], n);
+        Value out = extract(args[0], n);
         auto product = b.create<linalg::MatmulTransposeBOp>(
-            loc, TypeRange{out.getType()}, ValueRange{w2, sample(rows, n)},
+            loc, TypeRange{out.getType()}, ValueRange{w2, extract(rows, n)},
             ValueRange{out});
         Block *body = product->getBlock();
-        FailureOr<Value> dots = dlc::vectorizeDotProducts(b, product, lanes);
+        // Only a dynamic k or other types than f32 keep the plain product.
         Value result = product.getResult(0);
-        if (succeeded(dots)) {
+        if (FailureOr<Value> dots =
+                dlc::vectorizeDotProducts(b, product, lanes);
+            succeeded(dots)) {
           b.replaceOp(product, *dots);
           result = *dots;
-        } else {
-          failedKernel = true;
         }
         b.setInsertionPointToEnd(body);
-        SmallVector<OpFoldResult> offsets(3, b.getIndexAttr(0)), sizes = {
-            b.getIndexAttr(1), b.getIndexAttr(at.getDimSize(1)),
-            b.getIndexAttr(rest)};
-        offsets[0] = n;
+        Sample s = sampleOf(args[0], n);
         b.create<scf::YieldOp>(
-            loc, b.create<tensor::InsertSliceOp>(
-                     loc, result, args[0], offsets, sizes,
-                     SmallVector<OpFoldResult>(3, b.getIndexAttr(1)))
+            loc, b.create<tensor::InsertSliceOp>(loc, result, args[0],
+                                                 s.offsets, s.sizes, s.strides)
                      .getResult());
       });
-  if (failedKernel)
-    return failure();
   return loop.getResult(0);
 }
 
@@ -230,13 +229,12 @@ FailureOr<Value> dlc::convolveByIm2Col(RewriterBase &b,
                        contract(b, loc, w2, pixelSlice(b, loc, col, 0, blocked),
                                 pixelSlice(b, loc, acc, 0, blocked)),
                        f, blocked, lanes);
-    FailureOr<Value> rest = remainderByDotProducts(
-        b, loc, input, w2, pixelSlice(b, loc, acc, blocked, p - blocked),
-        blocked, ow, {kh, kw}, strides, dilations, lanes);
-    if (failed(rest))
-      return failure();
+    Value rest = remainderByDotProducts(
+        b, loc, input, batch, w2,
+        pixelSlice(b, loc, acc, blocked, p - blocked), blocked, ow, {kh, kw},
+        strides, dilations, lanes);
     out = insertPixels(b, loc, main, acc, 0);
-    out = insertPixels(b, loc, *rest, out, blocked);
+    out = insertPixels(b, loc, rest, out, blocked);
   }
   return b.create<tensor::ExpandShapeOp>(loc, ot, out, pixels).getResult();
 }
