@@ -147,7 +147,7 @@ static Value remainderByDotProducts(RewriterBase &b, Location loc, Value input,
             loc, TypeRange{out.getType()}, ValueRange{w2, extract(rows, n)},
             ValueRange{out});
         Block *body = product->getBlock();
-        // Only a dynamic k or other types than f32 keep the plain product.
+        // Only other types than f32 keep the plain product.
         Value result = product.getResult(0);
         if (FailureOr<Value> dots =
                 dlc::vectorizeDotProducts(b, product, lanes);

@@ -295,12 +295,12 @@ struct WindowLoopOrder : dlc::impl::WindowLoopOrderBase<WindowLoopOrder> {
           cast<ShapedType>(matmul->getResult(0).getType()).isDynamicDim(0))
         (void)blockDynamicRows(rewriter, matmul, lanes);
     }
-    SmallVector<linalg::MatmulTransposeBOp> dense;
-    getOperation().walk([&](linalg::MatmulTransposeBOp op) {
-      if (op.hasPureTensorSemantics())
+    SmallVector<linalg::LinalgOp> dense;
+    getOperation().walk([&](linalg::LinalgOp op) {
+      if (dlc::isTransposedBMatmul(op))
         dense.push_back(op);
     });
-    for (linalg::MatmulTransposeBOp op : dense)
+    for (linalg::LinalgOp op : dense)
       if (FailureOr<Value> result =
               dlc::vectorizeDotProducts(rewriter, op, lanes);
           succeeded(result))

@@ -51,6 +51,27 @@ bool dlc::isRowMajorMatmul(linalg::LinalgOp op) {
          maps[2] == AffineMap::get(rank, 0, c, ctx);
 }
 
+bool dlc::isTransposedBMatmul(linalg::LinalgOp op) {
+  unsigned rank = op.getNumLoops();
+  if (rank < 3 || op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
+      op.getNumReductionLoops() != 1 ||
+      op.getIteratorTypesArray().back() != utils::IteratorType::reduction ||
+      !isPlainMulAdd(op))
+    return false;
+  MLIRContext *ctx = op.getContext();
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  SmallVector<AffineExpr> b, c = {d(0)};
+  for (unsigned i = 1; i + 1 < rank; ++i) {
+    b.push_back(d(i));
+    c.push_back(d(i));
+  }
+  b.push_back(d(rank - 1));
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  return maps[0] == AffineMap::get(rank, 0, {d(0), d(rank - 1)}, ctx) &&
+         maps[1] == AffineMap::get(rank, 0, b, ctx) &&
+         maps[2] == AffineMap::get(rank, 0, c, ctx);
+}
+
 std::optional<SmallVector<ReassociationIndices>>
 dlc::batchedContractionLoops(linalg::LinalgOp op) {
   unsigned rank = op.getNumLoops();

@@ -21,6 +21,12 @@ namespace dlc {
 /// columns possibly split into several loops (collapsible into one).
 bool isRowMajorMatmul(mlir::linalg::LinalgOp op);
 
+/// C[m, n...] += A[m, k] * B[n..., k] with loops (m, n..., k): both
+/// operands contiguous along the reduction (a dense layer, y = x W^T; a
+/// convolution's weight gradient, dyT cols^T, its columns split into
+/// several loops when the reshape of its result has been folded in).
+bool isTransposedBMatmul(mlir::linalg::LinalgOp op);
+
 /// For C[n, m..., p...] += A[m..., k] (or A[k, m...]) * B[n, k, p...] (A
 /// and B in either order) with
 /// loops (n, m..., k, p...) (a transposed convolution's products, a

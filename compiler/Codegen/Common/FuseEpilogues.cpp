@@ -168,6 +168,66 @@ SmallVector<OpFoldResult> matmulTileSizes(OpBuilder &b, ShapedType type,
   return sizes;
 }
 
+/// Whether `e` grows with every loop index in it (x*s + i*d, y floordiv 2),
+/// so that a slice of the loops reads the span between `e` at the slice's
+/// first and last points (a flipped window, k - i, does not).
+bool isIncreasing(AffineExpr e) {
+  auto positive = [](AffineExpr c) {
+    auto constant = dyn_cast<AffineConstantExpr>(c);
+    return constant && constant.getValue() > 0;
+  };
+  if (isa<AffineDimExpr>(e) || isa<AffineConstantExpr>(e))
+    return true;
+  auto binary = dyn_cast<AffineBinaryOpExpr>(e);
+  if (!binary || !isIncreasing(binary.getLHS()))
+    return false;
+  switch (e.getKind()) {
+  case AffineExprKind::Add:
+    return isIncreasing(binary.getRHS());
+  case AffineExprKind::Mul:
+  case AffineExprKind::FloorDiv:
+    return positive(binary.getRHS());
+  default:
+    return false;
+  }
+}
+
+/// A copy that gathers (im2col's patches, an upsampling) and reads its
+/// first loop's index as one of the input's own: it is tiled along that
+/// loop alone, which slices the input exactly.
+bool isOuterLoopGather(linalg::LinalgOp op) {
+  if (op.getNumDpsInputs() != 1 || op.getNumDpsInits() != 1 ||
+      op.getNumReductionLoops() != 0 || op.getNumLoops() < 2 ||
+      op.getBlock()->getOperations().size() != 1 ||
+      op.getBlock()->getTerminator()->getOperand(0) != op.getBlock()->getArgument(0))
+    return false;
+  AffineMap in = op.getIndexingMapsArray()[0];
+  return !in.isProjectedPermutation() &&
+         llvm::all_of(in.getResults(), isIncreasing) &&
+         op.getIndexingMapsArray()[1].isIdentity() &&
+         llvm::is_contained(in.getResults(),
+                            getAffineDimExpr(0, op.getContext()));
+}
+
+/// A product C[M, N...] += A[M, K] B[N..., K] with a long reduction (a
+/// weight gradient's, over the batch's pixels) split along its first
+/// column loop into at most `minTiles` equal blocks: each thread then
+/// streams its own part of B, the larger operand, once; split along M
+/// when that does not divide.
+SmallVector<OpFoldResult> columnTileSizes(OpBuilder &b, ShapedType type,
+                                          int64_t minTiles) {
+  SmallVector<OpFoldResult> sizes(type.getRank(), b.getIndexAttr(0));
+  if (!type.hasStaticShape())
+    return sizes;
+  int64_t columns = type.getDimSize(1);
+  for (int64_t parts = minTiles; parts >= 2; --parts)
+    if (columns % parts == 0) {
+      sizes[1] = b.getIndexAttr(columns / parts);
+      return sizes;
+    }
+  return matmulTileSizes(b, type, minTiles);
+}
+
 /// Whether every tile of `type` has the same, static shape.
 bool staticTiles(ShapedType type, ArrayRef<OpFoldResult> sizes) {
   for (auto [d, size] : llvm::enumerate(sizes)) {
@@ -282,9 +342,12 @@ struct FuseEpilogues : dlc::impl::FuseEpiloguesBase<FuseEpilogues> {
       auto type = dyn_cast<RankedTensorType>(op.getResult(0).getType());
       if (initOnly && !op.use_empty())
         continue;
-      if (isa<linalg::MatmulTransposeBOp>(op)) { // a dense layer
-        alone.push_back(
-            {linalgOp, tileSizes(b, type, tileBytes, minPixels, minTiles)});
+      // A dense layer (rows: samples), or a weight gradient's product.
+      if (dlc::isTransposedBMatmul(linalgOp)) {
+        alone.push_back({linalgOp, type.isDynamicDim(0)
+                                       ? tileSizes(b, type, tileBytes,
+                                                   minPixels, minTiles)
+                                       : columnTileSizes(b, type, minTiles)});
         continue;
       }
       if (dlc::isRowMajorMatmul(linalgOp)) {
@@ -296,6 +359,13 @@ struct FuseEpilogues : dlc::impl::FuseEpiloguesBase<FuseEpilogues> {
       bool plainMaps = llvm::all_of(
           linalgOp.getIndexingMapsArray(),
           [](AffineMap m) { return m.isProjectedPermutation(); });
+      if (isOuterLoopGather(linalgOp)) {
+        SmallVector<OpFoldResult> sizes(linalgOp.getNumLoops(),
+                                        b.getIndexAttr(0));
+        sizes[0] = b.getIndexAttr(1);
+        alone.push_back({linalgOp, sizes});
+        continue;
+      }
       if (type && type.getRank() >= 4 &&
           (isa<linalg::ConvolutionOpInterface>(op) || plainMaps))
         alone.push_back(

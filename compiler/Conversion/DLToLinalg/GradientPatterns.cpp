@@ -81,12 +81,11 @@ struct Conv2DGradInputLowering : OpConversionPattern<dl::Conv2DGradInputOp> {
 
 /// dw[f, c', i, j] = sum over n, y, x of dy[n, f, y, x] *
 /// xpad[n, (f div F/G) * C/G + c', y*s + i*d, x*s + j*d].
-/// Without groups: a matrix product dw[F, C*KH*KW] = dy[F, N*OH*OW] *
-/// cols[N*OH*OW, C*KH*KW] of the transposed output gradient and the input's
-/// patches (im2col), both row-major, so that a code generator can run
-/// vectors along the weights (C*KH*KW) and keep each weight's sum over
-/// N*OH*OW in a fixed order (no reassociation: the same bits on any
-/// number of threads).
+/// Without groups: dw[F, C*KH*KW] = dyT[F, N*OH*OW] cols[C*KH*KW, N*OH*OW]^T,
+/// a product of the transposed output gradient and the input's patches
+/// (im2col, one row per weight), both contiguous along the reduction, so
+/// that a code generator can run vectors along it (as the dense layers'
+/// dot products) in a fixed order: the same bits on any number of threads.
 struct Conv2DGradWeightLowering : OpConversionPattern<dl::Conv2DGradWeightOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(dl::Conv2DGradWeightOp op, OpAdaptor adaptor,
@@ -133,15 +132,15 @@ struct Conv2DGradWeightLowering : OpConversionPattern<dl::Conv2DGradWeightOp> {
     int64_t kh = type.getDimSize(2), kw = type.getDimSize(3);
     int64_t oh = dyType.getDimSize(2), ow = dyType.getDimSize(3);
     Type f32 = type.getElementType();
-    // cols[n, y, x, c, i, j] = xpad[n, c, y*s + i*d, x*s + j*d]
+    // cols[c, i, j, n, y, x] = xpad[n, c, y*s + i*d, x*s + j*d]
     auto colsType =
-        RankedTensorType::get({ShapedType::kDynamic, oh, ow, c, kh, kw}, f32);
+        RankedTensorType::get({c, kh, kw, ShapedType::kDynamic, oh, ow}, f32);
     Value n = b.create<tensor::DimOp>(loc, dy, 0);
     Value cols = generic(
         b, loc, x,
         {AffineMap::get(
              6, 0,
-             {e(0), e(3), e(1) * s[0] + e(4) * d[0], e(2) * s[1] + e(5) * d[1]},
+             {e(3), e(0), e(4) * s[0] + e(1) * d[0], e(5) * s[1] + e(2) * d[1]},
              ctx),
          AffineMap::getMultiDimIdentityMap(6, ctx)},
         b.create<tensor::EmptyOp>(loc, colsType, ValueRange{n}).getResult(),
@@ -164,7 +163,7 @@ struct Conv2DGradWeightLowering : OpConversionPattern<dl::Conv2DGradWeightOp> {
     Value rhs = b.create<tensor::CollapseShapeOp>(
         loc, cols, SmallVector<ReassociationIndices>{{0, 1, 2}, {3, 4, 5}});
     auto flatType = RankedTensorType::get({f, c * kh * kw}, f32);
-    Value product = b.create<linalg::MatmulOp>(
+    Value product = b.create<linalg::MatmulTransposeBOp>(
                          loc, TypeRange{flatType}, ValueRange{lhs, rhs},
                          filledTensor(b, loc, flatType, Value(), 0.0))
                         .getResult(0);

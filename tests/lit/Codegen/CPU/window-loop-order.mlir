@@ -93,7 +93,7 @@ func.func @short_rows(%x: tensor<?x8x17x17xf32>, %w: tensor<16x8x3x3xf32>, %o: t
 // CHECK: %[[P:.*]] = linalg.generic {indexing_maps = [#[[PIXEL]], {{.*}}]{{.*}} outs(%{{.*}} : tensor<?x1x8x3x3xf32>)
 // CHECK: %[[ROWS:.*]] = tensor.collapse_shape %[[P]] {{\[}}[0], [1], [2, 3, 4]] : tensor<?x1x8x3x3xf32> into tensor<?x1x72xf32>
 // CHECK: %[[REST:.*]] = scf.for %[[N:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%{{.*}}) -> (tensor<?x8x1xf32>)
-// CHECK: scf.for %{{.*}} = %{{.*}} to %c64 step %c16 iter_args({{.*}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c64 step %c16{{.*}} iter_args({{.*}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
 // CHECK-COUNT-4: vector.fma {{.*}} : vector<16xf32>
 // CHECK: scf.for %{{.*}} = %{{.*}} to %c72 step %{{.*}} iter_args({{.*}}) -> (f32, f32, f32, f32)
 // CHECK: %[[A:.*]] = tensor.insert_slice %{{.*}} into %[[ACC]][0, 0, 0] [%{{.*}}, 8, 48] [1, 1, 1]
@@ -199,7 +199,7 @@ func.func @activation_inside(%x: tensor<1x8x8x8xf32>, %w: tensor<8x4x2x2xf32>, %
 // CHECK-LABEL: func.func @dense
 // CHECK: scf.for %[[J:.*]] = %{{.*}} to %c8 step %{{.*}} iter_args
 // CHECK: scf.for %[[I:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args
-// CHECK: scf.for %{{.*}} = %{{.*}} to %c32 step %c16 iter_args({{.*}}) -> (vector<16xf32>
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c32 step %c16{{.*}} iter_args({{.*}}) -> (vector<16xf32>
 // CHECK-COUNT-16: vector.fma {{.*}} : vector<16xf32>
 // CHECK: vector.extract_strided_slice %{{.*}} {offsets = [8], sizes = [8], strides = [1]} : vector<16xf32> to vector<8xf32>
 // CHECK: scf.for %{{.*}} = %{{.*}} to %c40 step %{{.*}} iter_args({{.*}}) -> (f32
@@ -256,4 +256,34 @@ func.func @dense_weight_grad(%dy: tensor<?x8xf32>, %x: tensor<?x40xf32>, %c: ten
 func.func @dense_input_grad(%dy: tensor<?x8xf32>, %w: tensor<8x32xf32>, %c: tensor<?x32xf32>) -> tensor<?x32xf32> {
   %0 = linalg.matmul ins(%dy, %w : tensor<?x8xf32>, tensor<8x32xf32>) outs(%c : tensor<?x32xf32>) -> tensor<?x32xf32>
   return %0 : tensor<?x32xf32>
+}
+
+// -----
+// Tests a convolution's weight gradient, dw[f, c, i, j] = dyT[f, k] *
+// cols[c, i, j, k] over the batch's pixels k (a dynamic count): chunks of
+// 1024 k, each of whose blocks of 4 x 4 dot products adds its sums to the
+// result; a column's index is split into (c, i, j) rather than the
+// columns collapsed (a thread's slice of them need not be contiguous).
+// CHECK-LABEL: func.func @conv_weight_grad
+// CHECK: %[[K:.*]] = tensor.dim %arg0, %c1
+// CHECK: scf.for %[[K0:.*]] = %{{.*}} to %[[K]] step %c1024 iter_args
+// CHECK: %[[K1:.*]] = arith.minui %{{.*}}, %[[K]]
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c8 step %c64 iter_args
+// CHECK: scf.for %[[J:.*]] = %{{.*}} to %c16 step %c4{{.*}} iter_args
+// CHECK: arith.remui %[[J]], %c2
+// CHECK: scf.for %{{.*}} = %[[K0]] to %{{.*}} step %c16{{.*}} iter_args({{.*}}) -> (vector<16xf32>
+// CHECK-COUNT-4: vector.transfer_read %arg1[%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<4x2x2x?xf32>, vector<16xf32>
+// CHECK-COUNT-16: vector.fma {{.*}} : vector<16xf32>
+// CHECK: scf.for %{{.*}} = %{{.*}} to %[[K1]] step %{{.*}} iter_args({{.*}}) -> (f32
+// CHECK: tensor.insert %{{.*}} into %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}] : tensor<8x4x2x2xf32>
+func.func @conv_weight_grad(%dy: tensor<8x?xf32>, %cols: tensor<4x2x2x?xf32>, %c: tensor<8x4x2x2xf32>) -> tensor<8x4x2x2xf32> {
+  %0 = linalg.generic {indexing_maps = [affine_map<(f, c, i, j, k) -> (f, k)>, affine_map<(f, c, i, j, k) -> (c, i, j, k)>, affine_map<(f, c, i, j, k) -> (f, c, i, j)>],
+                       iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
+      ins(%dy, %cols : tensor<8x?xf32>, tensor<4x2x2x?xf32>) outs(%c : tensor<8x4x2x2xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<8x4x2x2xf32>
+  return %0 : tensor<8x4x2x2xf32>
 }

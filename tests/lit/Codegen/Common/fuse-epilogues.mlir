@@ -313,3 +313,42 @@ func.func @small_image(%x: tensor<?x64x9x9xf32>, %w: tensor<64x64x3x3xf32>) -> t
   } -> tensor<?x64x7x7xf32>
   return %y : tensor<?x64x7x7xf32>
 }
+
+// A weight gradient's patches (im2col: a copy that gathers) are tiled
+// along their first loop, the input channel, which slices the input
+// exactly; the product dyT cols^T is split along its first column loop
+// (each thread streams its own patches) into min-tiles blocks.
+// CHECK-LABEL: func.func @weight_grad(
+// CHECK: scf.forall (%[[C:.*]]) in (8) shared_outs(
+// CHECK: tensor.extract_slice %arg0[0, %[[C]], 0, 0] [%{{.*}}, 1, 10, 10]
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<1x3x3x?x8x8xf32>)
+// CHECK: scf.forall (%[[B:.*]]) = (0) to (8) step (2) shared_outs(
+// CHECK: tensor.extract_slice %{{.*}}[%[[B]], 0, 0, 0] [2, 3, 3, %{{.*}}]
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<16x2x3x3xf32>)
+// TWO-LABEL: func.func @weight_grad(
+// TWO: scf.forall (%{{.*}}) = (0) to (8) step (4)
+#cols = affine_map<(c, i, j, n, y, x) -> (n, c, y + i, x + j)>
+#cid = affine_map<(c, i, j, n, y, x) -> (c, i, j, n, y, x)>
+func.func @weight_grad(%x: tensor<?x8x10x10xf32>, %dy: tensor<16x?xf32>) -> tensor<16x8x3x3xf32> {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f32
+  %n = tensor.dim %x, %c0 : tensor<?x8x10x10xf32>
+  %e = tensor.empty(%n) : tensor<8x3x3x?x8x8xf32>
+  %cols = linalg.generic {indexing_maps = [#cols, #cid], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]}
+      ins(%x : tensor<?x8x10x10xf32>) outs(%e : tensor<8x3x3x?x8x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<8x3x3x?x8x8xf32>
+  %flat = tensor.collapse_shape %cols [[0], [1], [2], [3, 4, 5]] : tensor<8x3x3x?x8x8xf32> into tensor<8x3x3x?xf32>
+  %ew = tensor.empty() : tensor<16x8x3x3xf32>
+  %fw = linalg.fill ins(%zero : f32) outs(%ew : tensor<16x8x3x3xf32>) -> tensor<16x8x3x3xf32>
+  %dw = linalg.generic {indexing_maps = [affine_map<(f, c, i, j, k) -> (f, k)>, affine_map<(f, c, i, j, k) -> (c, i, j, k)>, affine_map<(f, c, i, j, k) -> (f, c, i, j)>],
+                        iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
+      ins(%dy, %flat : tensor<16x?xf32>, tensor<8x3x3x?xf32>) outs(%fw : tensor<16x8x3x3xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<16x8x3x3xf32>
+  return %dw : tensor<16x8x3x3xf32>
+}

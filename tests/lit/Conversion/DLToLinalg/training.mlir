@@ -16,18 +16,18 @@ func.func @conv_grad_input(%dy: tensor<?x8x4x4xf32>, %w: tensor<8x3x3x3xf32>) ->
 }
 
 // -----
-// Tests a convolution's weight gradient: the input's patches (im2col, the
-// batch and the output's pixels outermost, the weight's (c, i, j)
-// innermost) and the transposed output gradient, contracted by one
-// row-major matmul over N*OH*OW.
-// CHECK-DAG: #[[CMAP:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d3, d1 * 2 + d4, d2 * 2 + d5)>
+// Tests a convolution's weight gradient: the input's patches (im2col, one
+// row (c, i, j) per weight, the batch and the output's pixels innermost)
+// and the transposed output gradient, both contiguous along N*OH*OW,
+// contracted by one product with B transposed.
+// CHECK-DAG: #[[CMAP:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d3, d0, d4 * 2 + d1, d5 * 2 + d2)>
 // CHECK-LABEL: func.func @conv_grad_weight
 func.func @conv_grad_weight(%x: tensor<?x3x8x8xf32>, %dy: tensor<?x8x4x4xf32>) -> tensor<8x3x3x3xf32> {
-  // CHECK: %[[COLS:.*]] = linalg.generic {indexing_maps = [#[[CMAP]], {{.*}}]} ins(%{{.*}} : tensor<?x3x10x10xf32>) outs(%{{.*}} : tensor<?x4x4x3x3x3xf32>)
+  // CHECK: %[[COLS:.*]] = linalg.generic {indexing_maps = [#[[CMAP]], {{.*}}]} ins(%{{.*}} : tensor<?x3x10x10xf32>) outs(%{{.*}} : tensor<3x3x3x?x4x4xf32>)
   // CHECK: %[[DYT:.*]] = linalg.generic {{.*}} ins(%{{.*}} : tensor<?x8x4x4xf32>) outs(%{{.*}} : tensor<8x?x4x4xf32>)
   // CHECK: %[[L:.*]] = tensor.collapse_shape %[[DYT]] {{\[}}[0], [1, 2, 3]] : tensor<8x?x4x4xf32> into tensor<8x?xf32>
-  // CHECK: %[[R:.*]] = tensor.collapse_shape %[[COLS]] {{\[}}[0, 1, 2], [3, 4, 5]] : tensor<?x4x4x3x3x3xf32> into tensor<?x27xf32>
-  // CHECK: %[[P:.*]] = linalg.matmul ins(%[[L]], %[[R]] : tensor<8x?xf32>, tensor<?x27xf32>)
+  // CHECK: %[[R:.*]] = tensor.collapse_shape %[[COLS]] {{\[}}[0, 1, 2], [3, 4, 5]] : tensor<3x3x3x?x4x4xf32> into tensor<27x?xf32>
+  // CHECK: %[[P:.*]] = linalg.matmul_transpose_b ins(%[[L]], %[[R]] : tensor<8x?xf32>, tensor<27x?xf32>)
   // CHECK: tensor.expand_shape %[[P]] {{\[}}[0], [1, 2, 3]]{{.*}} : tensor<8x27xf32> into tensor<8x3x3x3xf32>
   %dw = dl.conv2d_grad_weight %x, %dy {stride = array<i64: 2, 2>, padding = array<i64: 1, 1>}
       : tensor<?x3x8x8xf32>, tensor<?x8x4x4xf32> -> tensor<8x3x3x3xf32>
