@@ -118,9 +118,14 @@ def UpdateInPlace : Pass<"dlc-update-in-place", "mlir::func::FuncOp"> {
     first, and copies otherwise. After bufferisation every such result is
     its argument, and `drop-equivalent-buffer-results` removes it: the
     step needs no second copy of the parameters and optimizer state.
+    An elementwise update of a large parameter is then tiled into an
+    `scf.forall` over tiles of whole rows (about 64 KB), so that the
+    threads share it out.
   }];
   let dependentDialects = ["::mlir::bufferization::BufferizationDialect",
-                           "::mlir::linalg::LinalgDialect"];
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::tensor::TensorDialect"];
 }
 
 #endif // DLC_CODEGEN_COMMON_PASSES_TD

@@ -18,6 +18,8 @@
 #include "compiler/Codegen/Common/InPlace.h"
 #include "compiler/Codegen/Common/Passes.h"
 
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/IR/PatternMatch.h"
 
 namespace dlc {
@@ -71,6 +73,41 @@ struct UpdateInPlace : dlc::impl::UpdateInPlaceBase<UpdateInPlace> {
           ret.getLoc(), value.getType(), value, arg);
       ret.setOperand(index, materialize.getResult());
     }
+    // The updates, elementwise over whole parameters (millions of weights),
+    // tiled for the threads.
+    SetVector<linalg::GenericOp> updates;
+    for (Value v : ret.getOperands())
+      if (auto materialize =
+              v.getDefiningOp<bufferization::MaterializeInDestinationOp>())
+        if (auto op = materialize.getSource().getDefiningOp<linalg::GenericOp>();
+            op && dlc::isElementwise(op))
+          updates.insert(op);
+    for (linalg::GenericOp op : updates)
+      tileRows(b, op);
+  }
+
+  /// `op` in an scf.forall over tiles of whole rows of about 64 KB.
+  static void tileRows(IRRewriter &b, linalg::GenericOp op) {
+    constexpr int64_t tileBytes = 65536;
+    auto type = cast<ShapedType>(op->getResult(0).getType());
+    if (!type.hasStaticShape() || type.getRank() == 0 ||
+        !op.getMatchingIndexingMap(op.getDpsInitOperand(0)).isIdentity())
+      return;
+    int64_t rowBytes = type.getNumElements() / type.getDimSize(0) *
+                       type.getElementTypeBitWidth() / 8;
+    int64_t rows = std::max<int64_t>(1, tileBytes / rowBytes);
+    if (rows >= type.getDimSize(0))
+      return;
+    SmallVector<OpFoldResult> sizes(op.getNumLoops(), b.getIndexAttr(0));
+    sizes[0] = b.getIndexAttr(rows);
+    scf::SCFTilingOptions options;
+    options.setTileSizes(sizes);
+    options.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
+    b.setInsertionPoint(op);
+    FailureOr<scf::SCFTilingResult> tiled =
+        scf::tileUsingSCF(b, cast<TilingInterface>(op.getOperation()), options);
+    if (succeeded(tiled))
+      b.replaceOp(op, tiled->replacements);
   }
 };
 

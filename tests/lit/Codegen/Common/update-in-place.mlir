@@ -1,7 +1,7 @@
 // RUN: dlc-opt %s --split-input-file --dlc-update-in-place | FileCheck %s
 // RUN: dlc-opt %s --split-input-file --dlc-update-in-place \
 // RUN:   --one-shot-bufferize="bufferize-function-boundaries function-boundary-type-conversion=identity-layout-map" \
-// RUN:   --drop-equivalent-buffer-results --canonicalize | FileCheck %s --check-prefix=BUF
+// RUN:   --drop-equivalent-buffer-results --cse --canonicalize | FileCheck %s --check-prefix=BUF
 
 #map = affine_map<(d0) -> (d0)>
 
@@ -92,4 +92,40 @@ func.func @other(%a: tensor<8xf32> {dl.buffer = "running_mean"},
   %e2 = tensor.empty() : tensor<8xf32>
   %y = linalg.add ins(%a, %b : tensor<8xf32>, tensor<8xf32>) outs(%e2 : tensor<8xf32>) -> tensor<8xf32>
   return %r, %b, %y : tensor<8xf32>, tensor<8xf32>, tensor<8xf32>
+}
+
+// -----
+
+// Tests that the update of a large parameter (rows of 512 x 16 f32, 32 KB)
+// is tiled for the threads in an scf.forall over tiles of about 64 KB
+// (2 rows), still in place after bufferisation.
+
+#id3 = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+// CHECK-LABEL: func.func @large(
+// CHECK: %[[U:.*]]:2 = scf.forall (%[[I:.*]]) = (0) to (64) step (2) shared_outs(%{{.*}} = %arg0, %{{.*}} = %arg1)
+// CHECK: linalg.generic {{.*}} outs(%{{.*}}, %{{.*}} : tensor<2x512x16xf32>, tensor<2x512x16xf32>)
+// CHECK: bufferization.materialize_in_destination %[[U]]#0 in %arg0
+// CHECK: bufferization.materialize_in_destination %[[U]]#1 in %arg1
+
+// BUF-LABEL: func.func @large(
+// BUF: scf.forall
+// BUF: linalg.generic {{.*}} outs(%{{.*}}, %{{.*}} : memref<2x512x16xf32, strided<[8192, 16, 1], offset: ?>>, memref<2x512x16xf32, strided<[8192, 16, 1], offset: ?>>)
+// BUF-NOT: memref.copy
+// BUF: return
+func.func @large(%w: tensor<64x512x16xf32> {dl.param = "w"},
+                 %m: tensor<64x512x16xf32> {dl.state = "m"},
+                 %g: tensor<64x512x16xf32>)
+    -> (tensor<64x512x16xf32> {dl.param = "w"},
+        tensor<64x512x16xf32> {dl.state = "m"}) {
+  %cst = arith.constant 0.9 : f32
+  %e = tensor.empty() : tensor<64x512x16xf32>
+  %u:2 = linalg.generic {indexing_maps = [#id3, #id3, #id3, #id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%w, %g, %m : tensor<64x512x16xf32>, tensor<64x512x16xf32>, tensor<64x512x16xf32>) outs(%e, %e : tensor<64x512x16xf32>, tensor<64x512x16xf32>) {
+  ^bb0(%p: f32, %d: f32, %b: f32, %o1: f32, %o2: f32):
+    %mb = arith.mulf %b, %cst : f32
+    %nb = arith.addf %mb, %d : f32
+    %np = arith.subf %p, %nb : f32
+    linalg.yield %np, %nb : f32, f32
+  } -> (tensor<64x512x16xf32>, tensor<64x512x16xf32>)
+  return %u#0, %u#1 : tensor<64x512x16xf32>, tensor<64x512x16xf32>
 }
