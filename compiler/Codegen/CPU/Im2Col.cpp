@@ -21,16 +21,19 @@
 
 using namespace mlir;
 
-/// Register blocks of chooseRegisterTile, loops (n, f, p, k); the op as it
-/// is when the sizes do not divide evenly.
+/// Register blocks of chooseRegisterTile, loops (n, f, p, k), in blocks of
+/// k (a 7x7 image's patches, 4608 x 49, and its filters' block of k stay
+/// in cache for every register block); the op as it is when the sizes do
+/// not divide evenly.
 static Value blockContraction(RewriterBase &b, linalg::GenericOp op,
                               int64_t channels, int64_t pixels, int64_t lanes) {
   dlc::RegisterTile tile =
       dlc::chooseRegisterTile(channels, pixels, lanes, /*contraction=*/true);
   if (!tile)
     return op.getResult(0);
-  return dlc::blockRegisters(b, op, {1, tile.channels, 1, tile.pixels},
-                             {0, 1, 3, 2});
+  return dlc::blockReductionAndRegisters(b, op, /*reduction=*/2,
+                                         {1, tile.channels, 1, tile.pixels},
+                                         {0, 1, 3, 2});
 }
 
 /// out[n, f, p] += w[f, k] * col[n, k, p], loops (n, f, k, p).

@@ -86,6 +86,27 @@ dlc::RegisterTile dlc::chooseRegisterTile(int64_t channels, int64_t pixels,
   return {f, p};
 }
 
+Value dlc::blockReductionAndRegisters(RewriterBase &b, linalg::GenericOp op,
+                                      unsigned reduction,
+                                      ArrayRef<int64_t> sizes,
+                                      ArrayRef<int64_t> interchange) {
+  constexpr int64_t kBlock = 256;
+  SmallVector<int64_t> blocks(op.getNumLoops(), 0);
+  blocks[reduction] = kBlock;
+  scf::SCFTilingOptions options;
+  options.setTileSizes(getAsIndexOpFoldResult(b.getContext(), blocks));
+  b.setInsertionPoint(op);
+  FailureOr<scf::SCFTilingResult> tiled =
+      scf::tileUsingSCF(b, cast<TilingInterface>(op.getOperation()), options);
+  if (failed(tiled))
+    return op.getResult(0);
+  b.replaceOp(op, tiled->replacements);
+  blockRegisters(b, cast<linalg::GenericOp>(tiled->tiledOps.front()), sizes,
+                 interchange);
+  b.setInsertionPointAfterValue(tiled->replacements.front());
+  return tiled->replacements.front();
+}
+
 Value dlc::blockRegisters(RewriterBase &b, linalg::GenericOp op,
                           ArrayRef<int64_t> sizes,
                           ArrayRef<int64_t> interchange) {

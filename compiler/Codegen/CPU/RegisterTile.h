@@ -42,6 +42,15 @@ mlir::Value blockRegisters(mlir::RewriterBase &b, mlir::linalg::GenericOp op,
                            llvm::ArrayRef<int64_t> sizes,
                            llvm::ArrayRef<int64_t> interchange);
 
+/// blockRegisters on blocks of `kBlock` steps of `op`'s reduction loop
+/// `reduction`, looped outermost: the operands' slices along the reduction
+/// stay in cache for every register block (each output still sums in
+/// order). Returns op's replacement, or op's result when tiling fails.
+mlir::Value blockReductionAndRegisters(mlir::RewriterBase &b,
+                                mlir::linalg::GenericOp op, unsigned reduction,
+                                llvm::ArrayRef<int64_t> sizes,
+                                llvm::ArrayRef<int64_t> interchange);
+
 /// Vectorises `op`, a register block's body, reading the elements it
 /// broadcasts (weights) one by one.
 void vectorizeRegisterBlock(mlir::RewriterBase &b, mlir::Operation *op);

@@ -125,19 +125,9 @@ std::pair<Operation *, Value> tileInto(RewriterBase &b, TilingInterface op,
 /// register block of rows x columns, the reduction innermost.
 void blockReduction(RewriterBase &b, linalg::GenericOp op, int64_t rows,
                     int64_t columns) {
-  constexpr int64_t kBlock = 256;
-  scf::SCFTilingOptions options;
-  options.setTileSizes(
-      {b.getIndexAttr(0), b.getIndexAttr(kBlock), b.getIndexAttr(0)});
-  b.setInsertionPoint(op);
-  FailureOr<scf::SCFTilingResult> blocks =
-      scf::tileUsingSCF(b, cast<TilingInterface>(op.getOperation()), options);
-  if (failed(blocks))
-    return;
-  b.replaceOp(op, blocks->replacements);
   // Register blocks looped (m, n, k).
-  dlc::blockRegisters(b, cast<linalg::GenericOp>(blocks->tiledOps.front()),
-                      {rows, 1, columns}, {0, 2, 1});
+  dlc::blockReductionAndRegisters(b, op, /*reduction=*/1, {rows, 1, columns},
+                                  {0, 2, 1});
 }
 
 /// C[M, N...] += A[M, K] B[K, N...], B and C row-major (a weight gradient,

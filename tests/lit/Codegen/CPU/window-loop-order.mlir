@@ -53,22 +53,25 @@ func.func @blocked(%x: tensor<?x8x66x66xf32>, %w: tensor<16x8x3x3xf32>, %o: tens
 // strided patches into [N, C*KH*KW, OH*OW]) and a contraction tiled into
 // register blocks of 8 channels x 32 pixels (a contraction with AVX-512's
 // 32 registers), loops (n, f, p, k) with the reduction k innermost and each
-// step vectorised. The batch stays dynamic.
+// step vectorised, inside blocks of 256 k (here one) looped outermost. The
+// batch stays dynamic.
 // CHECK-DAG: #[[PATCH:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d4 * 2 + d2, d5 * 2 + d3)>
 // CHECK-LABEL: func.func @short_rows
 func.func @short_rows(%x: tensor<?x8x17x17xf32>, %w: tensor<16x8x3x3xf32>, %o: tensor<?x16x8x8xf32>) -> tensor<?x16x8x8xf32> {
   // CHECK: %[[P:.*]] = linalg.generic {indexing_maps = [#[[PATCH]], {{.*}}]{{.*}} outs(%{{.*}} : tensor<?x8x3x3x8x8xf32>)
   // CHECK: %[[C:.*]] = tensor.collapse_shape %[[P]] {{\[}}[0], [1, 2, 3], [4, 5]] : tensor<?x8x3x3x8x8xf32> into tensor<?x72x64xf32>
   // CHECK: %[[WF:.*]] = tensor.collapse_shape %{{.*}} {{\[}}[0], [1, 2, 3]] : tensor<16x8x3x3xf32> into tensor<16x72xf32>
+  // CHECK: scf.for %[[KB:.*]] = %{{.*}} to %c72 step %c256 iter_args
+  // CHECK: %[[WB:.*]] = tensor.extract_slice %[[WF]][0, %[[KB]]] [16, %{{.*}}] [1, 1]
+  // CHECK: %[[CB:.*]] = tensor.extract_slice %[[C]][0, %[[KB]], 0] [%{{.*}}, %{{.*}}, 64] [1, 1, 1]
   // CHECK: %[[N:.*]] = scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args
   // CHECK: %[[C8:.*]] = arith.constant 8 : index
   // CHECK: scf.for %[[F:.*]] = %{{.*}} to %{{.*}} step %[[C8]] iter_args
   // CHECK: %[[C32:.*]] = arith.constant 32 : index
   // CHECK: scf.for %[[PX:.*]] = %{{.*}} to %{{.*}} step %[[C32]] iter_args
-  // CHECK: %[[C72:.*]] = arith.constant 72 : index
-  // CHECK: scf.for %[[K:.*]] = %{{.*}} to %[[C72]] step %{{.*}} iter_args
-  // CHECK: %[[WS:.*]] = tensor.extract_slice %[[WF]][%[[F]], %[[K]]] [8, 1] [1, 1]
-  // CHECK: %[[CS:.*]] = tensor.extract_slice %[[C]][%{{.*}}, %[[K]], %[[PX]]] [1, 1, 32] [1, 1, 1]
+  // CHECK: scf.for %[[K:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args
+  // CHECK: %[[WS:.*]] = tensor.extract_slice %[[WB]][%[[F]], %[[K]]] [8, 1] [1, 1]
+  // CHECK: %[[CS:.*]] = tensor.extract_slice %[[CB]][%{{.*}}, %[[K]], %[[PX]]] [1, 1, 32] [1, 1, 1]
   // CHECK-COUNT-8: vector.broadcast %{{.*}} : f32 to vector<1x32xf32>
   // CHECK: %[[ACC:.*]] = vector.transfer_read %{{.*}} : tensor<1x8x32xf32>, vector<1x8x32xf32>
   // CHECK: %[[M:.*]] = arith.mulf %{{.*}}, %{{.*}} : vector<1x8x1x32xf32>
@@ -95,7 +98,7 @@ func.func @short_rows(%x: tensor<?x8x17x17xf32>, %w: tensor<16x8x3x3xf32>, %o: t
 // CHECK: %[[REST:.*]] = scf.for %[[N:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%{{.*}}) -> (tensor<?x8x1xf32>)
 // CHECK: scf.for %{{.*}} = %{{.*}} to %c64 step %c16{{.*}} iter_args({{.*}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
 // CHECK-COUNT-4: vector.fma {{.*}} : vector<16xf32>
-// CHECK: scf.for %{{.*}} = %{{.*}} to %c72 step %{{.*}} iter_args({{.*}}) -> (f32, f32, f32, f32)
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c72{{.*}} step %{{.*}} iter_args({{.*}}) -> (f32, f32, f32, f32)
 // CHECK: %[[A:.*]] = tensor.insert_slice %{{.*}} into %[[ACC]][0, 0, 0] [%{{.*}}, 8, 48] [1, 1, 1]
 // CHECK: tensor.insert_slice %[[REST]] into %[[A]][0, 0, 48] [%{{.*}}, 8, 1] [1, 1, 1]
 func.func @remainder(%x: tensor<?x8x9x9xf32>, %w: tensor<8x8x3x3xf32>, %o: tensor<?x8x7x7xf32>) -> tensor<?x8x7x7xf32> {
