@@ -1,9 +1,10 @@
 //===- GradientPatterns.cpp - Backward ops -> linalg ----------------------===//
 //
-// The input-gradient of a convolution is a stride-1 convolution of the
-// spread-out output gradient with the flipped kernel, so it reuses the
-// forward's lowering (and the CPU's convolution loop order); the other
-// backward ops are linalg.generic ops.
+// The input-gradient of a convolution is made of stride-1 convolutions
+// with the flipped kernel (one per phase of a strided convolution's input,
+// or of the spread-out output gradient), so it reuses the forward's
+// lowering (and the CPU's convolution loop order); the other backward ops
+// are linalg.generic ops.
 //
 //===----------------------------------------------------------------------===//
 
@@ -25,6 +26,89 @@ SmallVector<utils::IteratorType> parallel(int64_t n) {
   return SmallVector<utils::IteratorType>(n, utils::IteratorType::parallel);
 }
 
+/// The input gradient of a strided convolution (no groups, no dilation)
+/// without spreading dy into zeros, which multiplies by s*s the work: the
+/// input's positions y = r + s*Y of one phase r (per axis) receive only
+/// the taps i with i = r + p (mod s), from dy[Y + (r + p - i)/s], a
+/// stride-1 convolution of a window of dy with those taps flipped. Each
+/// phase's result is written at stride s into dx; a phase no tap reaches
+/// (a 1x1 kernel's odd positions) stays zero.
+Value phaseConvolutions(OpBuilder &b, Location loc, Value dy, Value w,
+                        RankedTensorType type, ArrayRef<int64_t> s,
+                        ArrayRef<int64_t> p) {
+  auto wt = cast<RankedTensorType>(w.getType());
+  int64_t k[2] = {wt.getDimSize(2), wt.getDimSize(3)};
+  int64_t out[2] = {type.getDimSize(2), type.getDimSize(3)};
+  MLIRContext *ctx = b.getContext();
+  auto e = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  // Per axis and phase: the first tap, the tap count and the phase's size.
+  struct Phase {
+    int64_t first, taps, size;
+  };
+  SmallVector<Phase> phases[2];
+  bool zeros = false;
+  for (int a = 0; a < 2; ++a)
+    for (int64_t r = 0; r < s[a]; ++r) {
+      Phase ph{0, 0, (out[a] - r + s[a] - 1) / s[a]};
+      ph.first = (((r + p[a]) % s[a]) + s[a]) % s[a];
+      ph.taps = ph.first < k[a] ? (k[a] - 1 - ph.first) / s[a] + 1 : 0;
+      zeros |= ph.taps == 0 && ph.size > 0;
+      phases[a].push_back(ph);
+    }
+  Value dx = zeros ? filledTensor(b, loc, type, dy, 0.0)
+                   : emptyTensor(b, loc, type, dy);
+  Value n = b.create<tensor::DimOp>(loc, dy, 0);
+  for (int64_t ry = 0; ry < s[0]; ++ry)
+    for (int64_t rx = 0; rx < s[1]; ++rx) {
+      Phase py = phases[0][ry], px = phases[1][rx];
+      if (!py.taps || !px.taps || !py.size || !px.size)
+        continue;
+      // dy row of tap t (ascending i) for Y = 0: (r + p - i_t) / s, which
+      // falls by one per tap; the last tap's is the window's first row.
+      int64_t lastY = py.first + (py.taps - 1) * s[0];
+      int64_t lastX = px.first + (px.taps - 1) * s[1];
+      int64_t start[2] = {(ry + p[0] - lastY) / s[0], (rx + p[1] - lastX) / s[1]};
+      int64_t size[2] = {py.size + py.taps - 1, px.size + px.taps - 1};
+      Value window = windowSpatial(b, loc, dy, start, size);
+      // taps[c, f, u, v] = w[f, c, lastY - s*u, lastX - s*v]
+      auto tapsType = RankedTensorType::get(
+          {type.getDimSize(1), wt.getDimSize(0), py.taps, px.taps},
+          wt.getElementType());
+      Value taps = generic(
+          b, loc, w,
+          {AffineMap::get(4, 0,
+                          {e(1), e(0), lastY - e(2) * s[0],
+                           lastX - e(3) * s[1]},
+                          ctx),
+           AffineMap::getMultiDimIdentityMap(4, ctx)},
+          b.create<tensor::EmptyOp>(loc, tapsType.getShape(),
+                                    tapsType.getElementType())
+              .getResult(),
+          parallel(4), [](OpBuilder &, Location, ValueRange a) {
+            return SmallVector<Value>{a[0]};
+          });
+      auto phaseType = RankedTensorType::get(
+          {type.getDimSize(0), type.getDimSize(1), py.size, px.size},
+          type.getElementType());
+      Value conv = b.create<dl::Conv2DOp>(
+          loc, phaseType, window, taps, Value(),
+          b.getDenseI64ArrayAttr({1, 1}), b.getDenseI64ArrayAttr({0, 0}),
+          b.getDenseI64ArrayAttr({1, 1}), b.getI64IntegerAttr(1));
+      SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0), b.getIndexAttr(0),
+                                           b.getIndexAttr(ry),
+                                           b.getIndexAttr(rx)};
+      SmallVector<OpFoldResult> sizes = {n, b.getIndexAttr(type.getDimSize(1)),
+                                         b.getIndexAttr(py.size),
+                                         b.getIndexAttr(px.size)};
+      SmallVector<OpFoldResult> strides = {b.getIndexAttr(1), b.getIndexAttr(1),
+                                           b.getIndexAttr(s[0]),
+                                           b.getIndexAttr(s[1])};
+      dx = b.create<tensor::InsertSliceOp>(loc, conv, dx, offsets, sizes,
+                                           strides);
+    }
+  return dx;
+}
+
 struct Conv2DGradInputLowering : OpConversionPattern<dl::Conv2DGradInputOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(dl::Conv2DGradInputOp op, OpAdaptor adaptor,
@@ -37,6 +121,11 @@ struct Conv2DGradInputLowering : OpConversionPattern<dl::Conv2DGradInputOp> {
                       d = op.getDilation();
     int64_t groups = op.getGroups();
     int64_t k[2] = {wt.getDimSize(2), wt.getDimSize(3)};
+    bool strided = s[0] > 1 || s[1] > 1;
+    if (strided && groups == 1 && d[0] == 1 && d[1] == 1) {
+      b.replaceOp(op, phaseConvolutions(b, loc, dy, w, type, s, p));
+      return success();
+    }
     // dy[o] lands at q + o*s of a zero tensor as large as the input plus
     // the dilated kernel's reach.
     int64_t q[2], size[2];

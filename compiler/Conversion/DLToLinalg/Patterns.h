@@ -41,6 +41,11 @@ mlir::Value spreadSpatial(mlir::OpBuilder &b, mlir::Location loc,
                           mlir::Value x, llvm::ArrayRef<int64_t> stride,
                           llvm::ArrayRef<int64_t> offset,
                           llvm::ArrayRef<int64_t> size);
+/// x [N, C, H, W] at rows [start[0], start[0] + size[0]) and columns
+/// likewise, zero beyond x's edges.
+mlir::Value windowSpatial(mlir::OpBuilder &b, mlir::Location loc,
+                          mlir::Value x, llvm::ArrayRef<int64_t> start,
+                          llvm::ArrayRef<int64_t> size);
 /// `init` with bias[c] written at every position of dimension 1.
 mlir::Value broadcastChannels(mlir::OpBuilder &b, mlir::Location loc,
                               mlir::Value bias, mlir::Value init);

@@ -70,6 +70,35 @@ Value dlc::spreadSpatial(OpBuilder &b, Location loc, Value x,
       loc, x, zeros, offsets, tensor::getMixedSizes(b, loc, x), strides);
 }
 
+Value dlc::windowSpatial(OpBuilder &b, Location loc, Value x,
+                    ArrayRef<int64_t> start, ArrayRef<int64_t> size) {
+  auto type = cast<RankedTensorType>(x.getType());
+  SmallVector<OpFoldResult> shape = tensor::getMixedSizes(b, loc, x);
+  SmallVector<OpFoldResult> from(4, b.getIndexAttr(0)), at(4, b.getIndexAttr(0)),
+      extent = shape, strides(4, b.getIndexAttr(1));
+  bool inside = true, whole = true;
+  for (int i = 0; i < 2; ++i) {
+    whole &= start[i] == 0 && size[i] == type.getDimSize(2 + i);
+    int64_t first = std::max<int64_t>(start[i], 0);
+    int64_t last = std::min(start[i] + size[i], type.getDimSize(2 + i));
+    from[2 + i] = b.getIndexAttr(first);
+    at[2 + i] = b.getIndexAttr(first - start[i]);
+    extent[2 + i] = b.getIndexAttr(std::max<int64_t>(last - first, 0));
+    inside &= start[i] >= 0 && start[i] + size[i] <= type.getDimSize(2 + i);
+  }
+  if (whole)
+    return x;
+  Value part = b.create<tensor::ExtractSliceOp>(loc, x, from, extent, strides);
+  if (inside)
+    return part;
+  auto windowType = RankedTensorType::get(
+      {type.getDimSize(0), type.getDimSize(1), size[0], size[1]},
+      type.getElementType());
+  return b.create<tensor::InsertSliceOp>(
+      loc, part, filledTensor(b, loc, windowType, x, 0.0), at, extent,
+      strides);
+}
+
 /// The map that reads an operand of `rank` inside a loop nest of `loops`:
 /// identity, rank 0 (a scalar), or rank 1 along dimension 1 (channels).
 static AffineMap broadcastMap(MLIRContext *ctx, int64_t loops, int64_t rank) {

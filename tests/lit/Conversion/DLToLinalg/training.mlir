@@ -1,16 +1,62 @@
 // RUN: dlc-opt %s -convert-dl-to-linalg -cse -split-input-file | FileCheck %s
 
-// Tests a convolution's input gradient: dy spread by the stride into zeros
-// (insert_slice with strides 2), the kernel flipped and transposed, then a
-// stride-1 convolution the CPU pipeline treats as any other.
-// CHECK-DAG: #[[FLIP:.*]] = affine_map<(d0, d1, d2, d3) -> (d1, d0, -d2 + 2, -d3 + 2)>
+// Tests a strided convolution's input gradient: one stride-1 convolution
+// per phase of the input (stride 2: 4), each with the taps that reach it
+// (3x3, padding 1: 1x1, 1x2, 2x1, 2x2, flipped and transposed) over a
+// window of dy (zero past its edge), written at stride 2 into dx; no
+// spreading into zeros.
+// CHECK-DAG: #[[T00:.*]] = affine_map<(d0, d1, d2, d3) -> (d1, d0, d2 * -2 + 1, d3 * -2 + 1)>
+// CHECK-DAG: #[[T11:.*]] = affine_map<(d0, d1, d2, d3) -> (d1, d0, d2 * -2 + 2, d3 * -2 + 2)>
 // CHECK-LABEL: func.func @conv_grad_input
 func.func @conv_grad_input(%dy: tensor<?x8x4x4xf32>, %w: tensor<8x3x3x3xf32>) -> tensor<?x3x8x8xf32> {
-  // CHECK: %[[Z:.*]] = linalg.fill {{.*}} -> tensor<?x8x10x10xf32>
-  // CHECK: %[[S:.*]] = tensor.insert_slice %{{.*}} into %[[Z]][0, 0, 1, 1] [%{{.*}}, 8, 4, 4] [1, 1, 2, 2]
-  // CHECK: %[[K:.*]] = linalg.generic {indexing_maps = [#[[FLIP]], {{.*}}]} ins(%{{.*}} : tensor<8x3x3x3xf32>) outs(%{{.*}} : tensor<3x8x3x3xf32>)
-  // CHECK: linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%[[S]], %[[K]] : tensor<?x8x10x10xf32>, tensor<3x8x3x3xf32>)
+  // CHECK: %[[DX:.*]] = tensor.empty(%{{.*}}) : tensor<?x3x8x8xf32>
+  // CHECK: %[[K00:.*]] = linalg.generic {indexing_maps = [#[[T00]], {{.*}}]} ins(%{{.*}} : tensor<8x3x3x3xf32>) outs(%{{.*}} : tensor<3x8x1x1xf32>)
+  // CHECK: %[[C00:.*]] = linalg.conv_2d_nchw_fchw {{.*}} ins(%{{.*}}, %[[K00]] : tensor<?x8x4x4xf32>, tensor<3x8x1x1xf32>)
+  // CHECK: %[[P00:.*]] = tensor.insert_slice %[[C00]] into %[[DX]][0, 0, 0, 0] [%{{.*}}, 3, 4, 4] [1, 1, 2, 2]
+  // CHECK: linalg.conv_2d_nchw_fchw {{.*}} : tensor<?x8x4x5xf32>, tensor<3x8x1x2xf32>
+  // CHECK: tensor.insert_slice %{{.*}}[0, 0, 0, 1] [%{{.*}}, 3, 4, 4] [1, 1, 2, 2]
+  // CHECK: linalg.conv_2d_nchw_fchw {{.*}} : tensor<?x8x5x4xf32>, tensor<3x8x2x1xf32>
+  // CHECK: tensor.insert_slice %{{.*}}[0, 0, 1, 0] [%{{.*}}, 3, 4, 4] [1, 1, 2, 2]
+  // CHECK: %[[Z:.*]] = linalg.fill {{.*}} -> tensor<?x8x5x5xf32>
+  // CHECK: %[[W11:.*]] = tensor.insert_slice %{{.*}} into %[[Z]][0, 0, 0, 0] [%{{.*}}, 8, 4, 4] [1, 1, 1, 1]
+  // CHECK: %[[K11:.*]] = linalg.generic {indexing_maps = [#[[T11]], {{.*}}]} ins(%{{.*}} : tensor<8x3x3x3xf32>) outs(%{{.*}} : tensor<3x8x2x2xf32>)
+  // CHECK: %[[C11:.*]] = linalg.conv_2d_nchw_fchw {{.*}} ins(%[[W11]], %[[K11]] : tensor<?x8x5x5xf32>, tensor<3x8x2x2xf32>)
+  // CHECK: %[[R:.*]] = tensor.insert_slice %[[C11]] into %{{.*}}[0, 0, 1, 1] [%{{.*}}, 3, 4, 4] [1, 1, 2, 2]
+  // CHECK: return %[[R]]
   %dx = dl.conv2d_grad_input %dy, %w {stride = array<i64: 2, 2>, padding = array<i64: 1, 1>}
+      : tensor<?x8x4x4xf32>, tensor<8x3x3x3xf32> -> tensor<?x3x8x8xf32>
+  return %dx : tensor<?x3x8x8xf32>
+}
+
+// -----
+// Tests a 1x1 stride-2 convolution's input gradient (a projection
+// shortcut's): only the even positions receive a tap, the others stay
+// zero.
+// CHECK-LABEL: func.func @shortcut_grad_input
+// CHECK: %[[Z:.*]] = linalg.fill {{.*}} -> tensor<?x3x8x8xf32>
+// CHECK: %[[C:.*]] = linalg.conv_2d_nchw_fchw {{.*}} ins(%arg0, %{{.*}} : tensor<?x8x4x4xf32>, tensor<3x8x1x1xf32>)
+// CHECK: %[[R:.*]] = tensor.insert_slice %[[C]] into %[[Z]][0, 0, 0, 0] [%{{.*}}, 3, 4, 4] [1, 1, 2, 2]
+// CHECK-NOT: tensor.insert_slice
+// CHECK: return %[[R]]
+func.func @shortcut_grad_input(%dy: tensor<?x8x4x4xf32>, %w: tensor<8x3x1x1xf32>) -> tensor<?x3x8x8xf32> {
+  %dx = dl.conv2d_grad_input %dy, %w {stride = array<i64: 2, 2>}
+      : tensor<?x8x4x4xf32>, tensor<8x3x1x1xf32> -> tensor<?x3x8x8xf32>
+  return %dx : tensor<?x3x8x8xf32>
+}
+
+// -----
+// Tests a strided and dilated convolution's input gradient: dy spread by
+// the stride into zeros (insert_slice with strides 2), the kernel flipped
+// and transposed, then a stride-1 convolution the CPU pipeline treats as
+// any other.
+// CHECK-DAG: #[[FLIP:.*]] = affine_map<(d0, d1, d2, d3) -> (d1, d0, -d2 + 2, -d3 + 2)>
+// CHECK-LABEL: func.func @dilated_grad_input
+func.func @dilated_grad_input(%dy: tensor<?x8x4x4xf32>, %w: tensor<8x3x3x3xf32>) -> tensor<?x3x8x8xf32> {
+  // CHECK: %[[Z:.*]] = linalg.fill {{.*}} -> tensor<?x8x12x12xf32>
+  // CHECK: %[[S:.*]] = tensor.insert_slice %{{.*}} into %[[Z]][0, 0, 2, 2] [%{{.*}}, 8, 4, 4] [1, 1, 2, 2]
+  // CHECK: %[[K:.*]] = linalg.generic {indexing_maps = [#[[FLIP]], {{.*}}]} ins(%{{.*}} : tensor<8x3x3x3xf32>) outs(%{{.*}} : tensor<3x8x3x3xf32>)
+  // CHECK: linalg.conv_2d_nchw_fchw {dilations = dense<2> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%[[S]], %[[K]] : tensor<?x8x12x12xf32>, tensor<3x8x3x3xf32>)
+  %dx = dl.conv2d_grad_input %dy, %w {stride = array<i64: 2, 2>, padding = array<i64: 2, 2>, dilation = array<i64: 2, 2>}
       : tensor<?x8x4x4xf32>, tensor<8x3x3x3xf32> -> tensor<?x3x8x8xf32>
   return %dx : tensor<?x3x8x8xf32>
 }
