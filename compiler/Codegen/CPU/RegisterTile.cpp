@@ -86,6 +86,21 @@ dlc::RegisterTile dlc::chooseRegisterTile(int64_t channels, int64_t pixels,
   return {f, p};
 }
 
+/// `op` tiled into `sizes` (loops in `interchange` order) and replaced.
+static FailureOr<scf::SCFTilingResult>
+tileAndReplace(RewriterBase &b, linalg::GenericOp op, ArrayRef<int64_t> sizes,
+               ArrayRef<int64_t> interchange = {}) {
+  scf::SCFTilingOptions options;
+  options.setTileSizes(getAsIndexOpFoldResult(b.getContext(), sizes));
+  options.setInterchange(interchange);
+  b.setInsertionPoint(op);
+  FailureOr<scf::SCFTilingResult> tiled =
+      scf::tileUsingSCF(b, cast<TilingInterface>(op.getOperation()), options);
+  if (succeeded(tiled))
+    b.replaceOp(op, tiled->replacements);
+  return tiled;
+}
+
 Value dlc::blockReductionAndRegisters(RewriterBase &b, linalg::GenericOp op,
                                       unsigned reduction,
                                       ArrayRef<int64_t> sizes,
@@ -93,14 +108,9 @@ Value dlc::blockReductionAndRegisters(RewriterBase &b, linalg::GenericOp op,
   constexpr int64_t kBlock = 256;
   SmallVector<int64_t> blocks(op.getNumLoops(), 0);
   blocks[reduction] = kBlock;
-  scf::SCFTilingOptions options;
-  options.setTileSizes(getAsIndexOpFoldResult(b.getContext(), blocks));
-  b.setInsertionPoint(op);
-  FailureOr<scf::SCFTilingResult> tiled =
-      scf::tileUsingSCF(b, cast<TilingInterface>(op.getOperation()), options);
+  FailureOr<scf::SCFTilingResult> tiled = tileAndReplace(b, op, blocks);
   if (failed(tiled))
     return op.getResult(0);
-  b.replaceOp(op, tiled->replacements);
   blockRegisters(b, cast<linalg::GenericOp>(tiled->tiledOps.front()), sizes,
                  interchange);
   b.setInsertionPointAfterValue(tiled->replacements.front());
@@ -110,15 +120,10 @@ Value dlc::blockReductionAndRegisters(RewriterBase &b, linalg::GenericOp op,
 Value dlc::blockRegisters(RewriterBase &b, linalg::GenericOp op,
                           ArrayRef<int64_t> sizes,
                           ArrayRef<int64_t> interchange) {
-  scf::SCFTilingOptions options;
-  options.setTileSizes(getAsIndexOpFoldResult(b.getContext(), sizes));
-  options.setInterchange(interchange);
-  b.setInsertionPoint(op);
   FailureOr<scf::SCFTilingResult> tiled =
-      scf::tileUsingSCF(b, cast<TilingInterface>(op.getOperation()), options);
+      tileAndReplace(b, op, sizes, interchange);
   if (failed(tiled))
     return op.getResult(0);
-  b.replaceOp(op, tiled->replacements);
   for (Operation *tile : tiled->tiledOps)
     vectorizeRegisterBlock(b, tile);
   b.setInsertionPointAfterValue(tiled->replacements.front());

@@ -151,21 +151,31 @@ SmallVector<OpFoldResult> tileSizes(OpBuilder &b, ShapedType type,
   return sizes;
 }
 
+/// Sizes that split dimension `dim` of `type` (static) into at most
+/// `minTiles` equal blocks of a multiple of `multiple`; none when no such
+/// split exists.
+std::optional<SmallVector<OpFoldResult>> split(OpBuilder &b, ShapedType type,
+                                               int64_t dim, int64_t multiple,
+                                               int64_t minTiles) {
+  SmallVector<OpFoldResult> sizes(type.getRank(), b.getIndexAttr(0));
+  int64_t extent = type.getDimSize(dim);
+  for (int64_t parts = minTiles; parts >= 2; --parts)
+    if (extent % (multiple * parts) == 0) {
+      sizes[dim] = b.getIndexAttr(extent / parts);
+      return sizes;
+    }
+  return std::nullopt;
+}
+
 /// A matrix product's result [M, N...] split along M into at most
 /// `minTiles` blocks of a multiple of 4 rows (register blocks); one tile
 /// when that does not divide.
 SmallVector<OpFoldResult> matmulTileSizes(OpBuilder &b, ShapedType type,
                                           int64_t minTiles) {
-  SmallVector<OpFoldResult> sizes(type.getRank(), b.getIndexAttr(0));
   if (!type.hasStaticShape())
-    return sizes;
-  int64_t rows = type.getDimSize(0);
-  for (int64_t parts = minTiles; parts >= 2; --parts)
-    if (rows % (4 * parts) == 0) {
-      sizes[0] = b.getIndexAttr(rows / parts);
-      break;
-    }
-  return sizes;
+    return SmallVector<OpFoldResult>(type.getRank(), b.getIndexAttr(0));
+  return split(b, type, 0, 4, minTiles)
+      .value_or(SmallVector<OpFoldResult>(type.getRank(), b.getIndexAttr(0)));
 }
 
 /// Whether `e` grows with every loop index in it (x*s + i*d, y floordiv 2),
@@ -216,16 +226,10 @@ bool isOuterLoopGather(linalg::LinalgOp op) {
 /// when that does not divide.
 SmallVector<OpFoldResult> columnTileSizes(OpBuilder &b, ShapedType type,
                                           int64_t minTiles) {
-  SmallVector<OpFoldResult> sizes(type.getRank(), b.getIndexAttr(0));
   if (!type.hasStaticShape())
-    return sizes;
-  int64_t columns = type.getDimSize(1);
-  for (int64_t parts = minTiles; parts >= 2; --parts)
-    if (columns % parts == 0) {
-      sizes[1] = b.getIndexAttr(columns / parts);
-      return sizes;
-    }
-  return matmulTileSizes(b, type, minTiles);
+    return SmallVector<OpFoldResult>(type.getRank(), b.getIndexAttr(0));
+  return split(b, type, 1, 1, minTiles)
+      .value_or(matmulTileSizes(b, type, minTiles));
 }
 
 /// Whether every tile of `type` has the same, static shape.
