@@ -42,9 +42,18 @@ llvm::LogicalResult emitObject(llvm::Module &module,
                                const TargetOptions &options,
                                llvm::raw_pwrite_stream &os, std::string &error);
 
-/// Links `object` into the shared library `output` with the system C
+/// Splits a module (not yet optimised) into one part per path, then
+/// optimises each part and writes it as an object on a thread of its own:
+/// LLVM's optimisation and code generation, most of the compile time, run
+/// on every core.
+llvm::LogicalResult emitObjectsInParts(llvm::Module &module,
+                                       const TargetOptions &options,
+                                       llvm::ArrayRef<std::string> paths,
+                                       std::string &error);
+
+/// Links `objects` into the shared library `output` with the system C
 /// compiler (libc and libm only; every symbol resolved).
-llvm::LogicalResult linkSharedLibrary(llvm::StringRef object,
+llvm::LogicalResult linkSharedLibrary(llvm::ArrayRef<std::string> objects,
                                       llvm::StringRef output,
                                       std::string &error);
 

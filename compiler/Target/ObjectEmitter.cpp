@@ -3,6 +3,8 @@
 #include "compiler/Target/CPUTarget.h"
 #include "compiler/Target/ModelLibrary.h"
 
+#include "llvm/Bitcode/BitcodeReader.h"
+#include "llvm/Bitcode/BitcodeWriter.h"
 #include "llvm/IR/InstIterator.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Operator.h"
@@ -12,6 +14,9 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Target/TargetMachine.h"
+#include "llvm/Transforms/Utils/SplitModule.h"
+
+#include <thread>
 
 using namespace dlc;
 
@@ -94,7 +99,50 @@ llvm::LogicalResult dlc::emitObject(llvm::Module &module,
   return llvm::success();
 }
 
-llvm::LogicalResult dlc::linkSharedLibrary(llvm::StringRef object,
+llvm::LogicalResult dlc::emitObjectsInParts(llvm::Module &module,
+                                            const TargetOptions &options,
+                                            llvm::ArrayRef<std::string> paths,
+                                            std::string &error) {
+  // Each part travels as bitcode into a context of its own: LLVM contexts
+  // are not shared between threads. The kernels are noinline functions, so
+  // a split loses no inlining that matters; SplitModule makes what crosses
+  // parts hidden, not exported.
+  llvm::SmallVector<llvm::SmallString<0>> bitcode;
+  llvm::SplitModule(module, paths.size(),
+                    [&](std::unique_ptr<llvm::Module> part) {
+                      llvm::raw_svector_ostream os(bitcode.emplace_back());
+                      llvm::WriteBitcodeToFile(*part, os);
+                    });
+  llvm::SmallVector<std::string> errors(bitcode.size());
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < bitcode.size(); ++i)
+    threads.emplace_back([&, i] {
+      llvm::LLVMContext context;
+      llvm::Expected<std::unique_ptr<llvm::Module>> part =
+          llvm::parseBitcodeFile(
+              llvm::MemoryBufferRef(bitcode[i].str(), "part"), context);
+      if (!part) {
+        errors[i] = llvm::toString(part.takeError());
+        return;
+      }
+      std::error_code ec;
+      llvm::raw_fd_ostream os(paths[i], ec);
+      if (ec)
+        errors[i] = "cannot write '" + paths[i] + "': " + ec.message();
+      else if (succeeded(optimizeModule(**part, options, errors[i])))
+        (void)emitObject(**part, options, os, errors[i]);
+    });
+  for (std::thread &thread : threads)
+    thread.join();
+  for (const std::string &message : errors)
+    if (!message.empty()) {
+      error = message;
+      return llvm::failure();
+    }
+  return llvm::success();
+}
+
+llvm::LogicalResult dlc::linkSharedLibrary(llvm::ArrayRef<std::string> objects,
                                            llvm::StringRef output,
                                            std::string &error) {
   llvm::ErrorOr<std::string> cc = llvm::sys::findProgramByName("cc");
@@ -103,8 +151,9 @@ llvm::LogicalResult dlc::linkSharedLibrary(llvm::StringRef object,
     return llvm::failure();
   }
   // -z defs: every symbol must resolve now (to libc or libm), not at dlopen.
-  llvm::SmallVector<llvm::StringRef> args = {
-      *cc, "-shared", "-o", output, object, "-Wl,-z,defs", "-lm"};
+  llvm::SmallVector<llvm::StringRef> args = {*cc, "-shared", "-o", output};
+  args.append(objects.begin(), objects.end());
+  args.append({"-Wl,-z,defs", "-lm"});
   std::string message;
   int rc = llvm::sys::ExecuteAndWait(*cc, args, std::nullopt, {}, 0, 0,
                                      &message);

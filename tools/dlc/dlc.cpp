@@ -31,7 +31,9 @@
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
 
+#include <algorithm>
 #include <map>
+#include <thread>
 
 namespace cl = llvm::cl;
 
@@ -140,38 +142,47 @@ static int emitBinary(mlir::ModuleOp module, const dlc::ModelInterface &model) {
   std::unique_ptr<llvm::Module> llvmModule =
       dlc::buildModelModule(module, model, options, context);
   std::string error;
-  if (!llvmModule || failed(dlc::optimizeModule(*llvmModule, options, error)))
-    return error.empty() ? 1 : fail(error);
-  if (emit == Emit::LLVM)
-    return writeText([&](llvm::raw_ostream &os) { llvmModule->print(os, nullptr); });
-
-  // An object: the output itself, or a temporary to link into the .so.
-  std::string objectPath = outputPath("o");
+  if (!llvmModule)
+    return 1;
   std::string libraryPath = outputPath("so");
   llvm::StringRef folder = llvm::sys::path::parent_path(libraryPath);
   if (emit == Emit::SO && !folder.empty() && !llvm::sys::fs::is_directory(folder))
     return fail("cannot write '" + libraryPath + "': No such file or directory");
-  llvm::SmallString<128> temporary;
+  // A .so: one temporary object per core, compiled in parallel.
   if (emit == Emit::SO) {
-    if (std::error_code ec =
-            llvm::sys::fs::createTemporaryFile("dlc", "o", temporary))
-      return fail("cannot create a temporary object file: " + ec.message());
-    objectPath = temporary.str().str();
+    unsigned parts = std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
+    std::vector<std::string> objects;
+    auto removeObjects = [&] {
+      for (const std::string &object : objects)
+        llvm::sys::fs::remove(object);
+    };
+    for (unsigned i = 0; i < parts; ++i) {
+      llvm::SmallString<128> temporary;
+      if (std::error_code ec =
+              llvm::sys::fs::createTemporaryFile("dlc", "o", temporary)) {
+        removeObjects();
+        return fail("cannot create a temporary object file: " + ec.message());
+      }
+      objects.push_back(temporary.str().str());
+    }
+    llvm::LogicalResult built =
+        dlc::emitObjectsInParts(*llvmModule, options, objects, error);
+    if (succeeded(built))
+      built = dlc::linkSharedLibrary(objects, libraryPath, error);
+    removeObjects();
+    return failed(built) ? fail(error) : 0;
   }
-  {
-    auto out = mlir::openOutputFile(objectPath, &error);
-    if (!out)
-      return fail(error);
-    if (failed(dlc::emitObject(*llvmModule, options, out->os(), error)))
-      return fail(error);
-    out->keep();
-  }
-  if (emit == Emit::Obj)
-    return 0;
-  llvm::LogicalResult linked =
-      dlc::linkSharedLibrary(objectPath, libraryPath, error);
-  llvm::sys::fs::remove(objectPath);
-  return failed(linked) ? fail(error) : 0;
+  if (failed(dlc::optimizeModule(*llvmModule, options, error)))
+    return fail(error);
+  if (emit == Emit::LLVM)
+    return writeText([&](llvm::raw_ostream &os) { llvmModule->print(os, nullptr); });
+  auto out = mlir::openOutputFile(outputPath("o"), &error);
+  if (!out)
+    return fail(error);
+  if (failed(dlc::emitObject(*llvmModule, options, out->os(), error)))
+    return fail(error);
+  out->keep();
+  return 0;
 }
 
 /// `name` or `name(key=value, ...)` as the module's dl.optimizer, with
