@@ -74,19 +74,13 @@ Value phaseConvolutions(OpBuilder &b, Location loc, Value dy, Value w,
       auto tapsType = RankedTensorType::get(
           {type.getDimSize(1), wt.getDimSize(0), py.taps, px.taps},
           wt.getElementType());
-      Value taps = generic(
+      Value taps = gather(
           b, loc, w,
-          {AffineMap::get(4, 0,
-                          {e(1), e(0), lastY - e(2) * s[0],
-                           lastX - e(3) * s[1]},
-                          ctx),
-           AffineMap::getMultiDimIdentityMap(4, ctx)},
+          AffineMap::get(
+              4, 0, {e(1), e(0), lastY - e(2) * s[0], lastX - e(3) * s[1]},
+              ctx),
           b.create<tensor::EmptyOp>(loc, tapsType.getShape(),
-                                    tapsType.getElementType())
-              .getResult(),
-          parallel(4), [](OpBuilder &, Location, ValueRange a) {
-            return SmallVector<Value>{a[0]};
-          });
+                                    tapsType.getElementType()));
       auto phaseType = RankedTensorType::get(
           {type.getDimSize(0), type.getDimSize(1), py.size, px.size},
           type.getElementType());
@@ -145,20 +139,15 @@ struct Conv2DGradInputLowering : OpConversionPattern<dl::Conv2DGradInputOp> {
                e2 = getAffineDimExpr(2, ctx), e3 = getAffineDimExpr(3, ctx);
     auto flippedType =
         RankedTensorType::get({c, fg, k[0], k[1]}, wt.getElementType());
-    Value flipped =
-        generic(b, loc, w,
-                {AffineMap::get(4, 0,
-                                {groups == 1 ? e1 : e0.floorDiv(cg) * fg + e1,
-                                 groups == 1 ? e0 : e0 % cg, (k[0] - 1) - e2,
-                                 (k[1] - 1) - e3},
-                                ctx),
-                 AffineMap::getMultiDimIdentityMap(4, ctx)},
-                b.create<tensor::EmptyOp>(loc, flippedType.getShape(),
-                                          flippedType.getElementType())
-                    .getResult(),
-                parallel(4), [](OpBuilder &, Location, ValueRange a) {
-                  return SmallVector<Value>{a[0]};
-                });
+    Value flipped = gather(
+        b, loc, w,
+        AffineMap::get(4, 0,
+                       {groups == 1 ? e1 : e0.floorDiv(cg) * fg + e1,
+                        groups == 1 ? e0 : e0 % cg, (k[0] - 1) - e2,
+                        (k[1] - 1) - e3},
+                       ctx),
+        b.create<tensor::EmptyOp>(loc, flippedType.getShape(),
+                                  flippedType.getElementType()));
     auto conv = b.create<dl::Conv2DOp>(
         loc, type, spread, flipped, Value(), b.getDenseI64ArrayAttr({1, 1}),
         b.getDenseI64ArrayAttr({0, 0}), b.getDenseI64ArrayAttr(d),
@@ -225,28 +214,19 @@ struct Conv2DGradWeightLowering : OpConversionPattern<dl::Conv2DGradWeightOp> {
     auto colsType =
         RankedTensorType::get({c, kh, kw, ShapedType::kDynamic, oh, ow}, f32);
     Value n = b.create<tensor::DimOp>(loc, dy, 0);
-    Value cols = generic(
+    Value cols = gather(
         b, loc, x,
-        {AffineMap::get(
-             6, 0,
-             {e(3), e(0), e(4) * s[0] + e(1) * d[0], e(5) * s[1] + e(2) * d[1]},
-             ctx),
-         AffineMap::getMultiDimIdentityMap(6, ctx)},
-        b.create<tensor::EmptyOp>(loc, colsType, ValueRange{n}).getResult(),
-        parallel(6), [](OpBuilder &, Location, ValueRange a) {
-          return SmallVector<Value>{a[0]};
-        });
+        AffineMap::get(
+            6, 0,
+            {e(3), e(0), e(4) * s[0] + e(1) * d[0], e(5) * s[1] + e(2) * d[1]},
+            ctx),
+        b.create<tensor::EmptyOp>(loc, colsType, ValueRange{n}));
     // dyT[f, n, y, x] = dy[n, f, y, x]
     auto dyTType =
         RankedTensorType::get({f, ShapedType::kDynamic, oh, ow}, f32);
-    Value dyT = generic(
-        b, loc, dy,
-        {AffineMap::get(4, 0, {e(1), e(0), e(2), e(3)}, ctx),
-         AffineMap::getMultiDimIdentityMap(4, ctx)},
-        b.create<tensor::EmptyOp>(loc, dyTType, ValueRange{n}).getResult(),
-        parallel(4), [](OpBuilder &, Location, ValueRange a) {
-          return SmallVector<Value>{a[0]};
-        });
+    Value dyT =
+        gather(b, loc, dy, AffineMap::get(4, 0, {e(1), e(0), e(2), e(3)}, ctx),
+               b.create<tensor::EmptyOp>(loc, dyTType, ValueRange{n}));
     Value lhs = b.create<tensor::CollapseShapeOp>(
         loc, dyT, SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
     Value rhs = b.create<tensor::CollapseShapeOp>(

@@ -86,6 +86,10 @@ mlir::Value generic(mlir::OpBuilder &b, mlir::Location loc,
                     mlir::ValueRange inits,
                     llvm::ArrayRef<mlir::utils::IteratorType> iterators,
                     BodyFn fn, unsigned result = 0);
+/// `into` with into[i...] = x[read(i...)]: a copy that gathers (a flipped
+/// kernel, im2col's patches, a transpose).
+mlir::Value gather(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                   mlir::AffineMap read, mlir::Value into);
 /// Like `elementwise` with `count` results of `type`; `fn` gets the
 /// inputs' elements and returns `count` values.
 llvm::SmallVector<mlir::Value>

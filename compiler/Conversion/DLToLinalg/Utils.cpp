@@ -226,6 +226,18 @@ Value dlc::generic(OpBuilder &b, Location loc, ValueRange inputs,
       .getResult(result);
 }
 
+Value dlc::gather(OpBuilder &b, Location loc, Value x, AffineMap read,
+                  Value into) {
+  unsigned rank = read.getNumDims();
+  return generic(
+      b, loc, x,
+      {read, AffineMap::getMultiDimIdentityMap(rank, b.getContext())}, into,
+      SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+      [](OpBuilder &, Location, ValueRange a) {
+        return SmallVector<Value>{a[0]};
+      });
+}
+
 SmallVector<Value> dlc::elementwiseResults(OpBuilder &b, Location loc,
                                            RankedTensorType type,
                                            ValueRange inputs, unsigned count,
