@@ -49,6 +49,8 @@ void dlc::buildDLToLinalgPipeline(OpPassManager &pm,
   pm.addPass(createSymbolDCEPass()); // @loss is private
   pm.addPass(createCanonicalizerPass());
   pm.addPass(dl::createFoldBatchNorm());
+  if (options.winograd)
+    pm.addPass(dl::createWinogradConvolutions());
   pm.addPass(dl::createOutlinePrepare());
   pm.addPass(dlc::createConvertDLToLinalg());
   pm.addPass(createCanonicalizerPass());

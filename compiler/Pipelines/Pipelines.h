@@ -31,6 +31,12 @@ struct PipelineOptions : mlir::PassPipelineOptions<PipelineOptions> {
                                      "with its elementwise epilogue (false: "
                                      "dlc --no-fusion)"),
                       llvm::cl::init(true)};
+  Option<bool> winograd{
+      *this, "winograd",
+      llvm::cl::desc("@forward's 3x3 stride-1 convolutions by Winograd's "
+                     "F(2x2, 3x3) (false: the direct forms; dlc "
+                     "--no-winograd)"),
+      llvm::cl::init(true)};
   Option<std::string> cpu{*this, "cpu",
                           llvm::cl::desc("Target CPU, an LLVM name such as "
                                          "x86-64-v3 (default: this "

@@ -105,6 +105,11 @@ cl::opt<bool> noFusion(
     cl::desc("Write each layer's raw result to memory before its bias, "
              "batchnorm and activation (to measure what fusion gains)"),
     cl::cat(dlcCategory));
+cl::opt<bool> noWinograd(
+    "no-winograd",
+    cl::desc("Compute 3x3 convolutions directly, not by Winograd's "
+             "F(2x2, 3x3) (to measure what it gains)"),
+    cl::cat(dlcCategory));
 cl::opt<bool> verifyDiagnostics(
     "verify-diagnostics",
     cl::desc("Check the errors against '# expected-error {{...}}' comments in "
@@ -273,6 +278,7 @@ static int compile(llvm::SourceMgr &mgr, mlir::MLIRContext &ctx) {
   options.training = !inferenceOnly;
   options.dropout = !withoutDropout;
   options.fusion = !noFusion;
+  options.winograd = !noWinograd;
   options.cpu = cpu.getValue();
   std::string error;
   if (emit == Emit::Linalg)

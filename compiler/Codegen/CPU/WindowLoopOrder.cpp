@@ -4,6 +4,7 @@
 #include "compiler/Codegen/CPU/Im2Col.h"
 #include "compiler/Codegen/CPU/Passes.h"
 #include "compiler/Codegen/CPU/RegisterTile.h"
+#include "compiler/Codegen/CPU/Winograd.h"
 #include "compiler/Codegen/Common/Contraction.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -274,6 +275,20 @@ struct WindowLoopOrder : dlc::impl::WindowLoopOrderBase<WindowLoopOrder> {
         ops.push_back(op);
     });
     IRRewriter rewriter(&getContext());
+    SmallVector<linalg::GenericOp> winograd;
+    getOperation().walk([&](linalg::GenericOp op) {
+      if (dlc::isWinogradConvolution(op))
+        winograd.push_back(op);
+    });
+    for (linalg::GenericOp op : winograd) {
+      // Its reference form would be 16 times the work: no fallback.
+      FailureOr<Value> result = dlc::convolveByWinograd(rewriter, op, lanes);
+      if (failed(result)) {
+        op.emitError("unsupported Winograd convolution");
+        return signalPassFailure();
+      }
+      rewriter.replaceOp(op, *result);
+    }
     SmallVector<linalg::LinalgOp> matmuls;
     getOperation().walk([&](linalg::LinalgOp op) {
       if (dlc::isRowMajorMatmul(op) && op.hasPureTensorSemantics())

@@ -23,6 +23,7 @@
 #include "compiler/Codegen/Common/Contraction.h"
 #include "compiler/Codegen/Common/InPlace.h"
 #include "compiler/Codegen/Common/Passes.h"
+#include "compiler/Dialect/DL/IR/Winograd.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
@@ -97,9 +98,11 @@ OpOperand *overwritableInput(linalg::GenericOp op, OpOperand *reduction) {
 /// convolution's vector loops (a 7x7 image's row is 7 pixels). An image
 /// with fewer than `minTiles` tiles is split along its channels too, into
 /// blocks of a multiple of 16 channels (whole vectors and register blocks).
+/// A tile of a Winograd convolution starts at an even row (its 2x2 blocks):
+/// its row count is even or the whole height.
 SmallVector<OpFoldResult> tileSizes(OpBuilder &b, ShapedType type,
                                     int64_t tileBytes, int64_t minPixels,
-                                    int64_t minTiles) {
+                                    int64_t minTiles, bool winograd = false) {
   int64_t rank = type.getRank();
   SmallVector<OpFoldResult> sizes(rank, b.getIndexAttr(0));
   int64_t tiled = rank < 3 ? 0 : 2;
@@ -128,7 +131,7 @@ SmallVector<OpFoldResult> tileSizes(OpBuilder &b, ShapedType type,
   // that hold minPixels.
   int64_t fewest = height, most = 0;
   for (int64_t r = height; r >= 1; --r)
-    if (height % r == 0) {
+    if (height % r == 0 && (!winograd || r % 2 == 0 || r == height)) {
       if (r * pixelsPerRow >= minPixels)
         fewest = r;
       if (!most && r * slice <= tileBytes)
@@ -149,6 +152,11 @@ SmallVector<OpFoldResult> tileSizes(OpBuilder &b, ShapedType type,
       break;
   }
   return sizes;
+}
+
+/// Whether `op` is dl.winograd_conv2d's reference form.
+bool isWinograd(Operation *op) {
+  return op && op->hasAttr(mlir::dl::winograd::kConvolutionAttr);
 }
 
 /// Sizes that split dimension `dim` of `type` (static) into at most
@@ -312,9 +320,10 @@ struct FuseEpilogues : dlc::impl::FuseEpiloguesBase<FuseEpilogues> {
     IRRewriter b(&getContext());
     for (linalg::GenericOp op : epilogues) {
       auto type = cast<ShapedType>(op->getResult(0).getType());
-      SmallVector<OpFoldResult> sizes =
-          tileSizes(b, type, tileBytes, minPixels, minTiles);
       OpOperand *reduction = reductionInput(op);
+      SmallVector<OpFoldResult> sizes =
+          tileSizes(b, type, tileBytes, minPixels, minTiles,
+                    isWinograd(reduction->get().getDefiningOp()));
       // The reduction then needs a scratch tile, which lives in the
       // workspace only with a static size.
       OpOperand *overwritten =
@@ -371,9 +380,10 @@ struct FuseEpilogues : dlc::impl::FuseEpiloguesBase<FuseEpilogues> {
         continue;
       }
       if (type && type.getRank() >= 4 &&
-          (isa<linalg::ConvolutionOpInterface>(op) || plainMaps))
-        alone.push_back(
-            {linalgOp, tileSizes(b, type, tileBytes, minPixels, minTiles)});
+          (isa<linalg::ConvolutionOpInterface>(op) || plainMaps ||
+           isWinograd(&op)))
+        alone.push_back({linalgOp, tileSizes(b, type, tileBytes, minPixels,
+                                             minTiles, isWinograd(&op))});
     }
     for (auto &[op, sizes] : alone)
       if (failed(tile(b, op, sizes, Value())))

@@ -2,7 +2,9 @@
 
 #include "compiler/Conversion/DLToLinalg/Patterns.h"
 #include "compiler/Dialect/DL/IR/DLOps.h"
+#include "compiler/Dialect/DL/IR/Winograd.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -287,10 +289,114 @@ struct FoldBatchNormLowering : OpConversionPattern<dl::FoldBatchNormOp> {
   }
 };
 
+/// A constant f32 matrix.
+template <size_t Rows, size_t Cols>
+Value matrix(OpBuilder &b, Location loc, const float (&m)[Rows][Cols]) {
+  auto type = RankedTensorType::get({int64_t(Rows), int64_t(Cols)},
+                                    b.getF32Type());
+  SmallVector<float> values;
+  for (const auto &row : m)
+    values.append(std::begin(row), std::end(row));
+  return b.create<arith::ConstantOp>(
+      loc, DenseElementsAttr::get(type, ArrayRef<float>(values)));
+}
+
+/// u[a, b, f, c] = sum over i, j of G[a, i] G[b, j] w[f, c, i, j].
+struct WinogradFilterLowering : OpConversionPattern<dl::WinogradFilterOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(dl::WinogradFilterOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    using namespace dl::winograd;
+    Value g = matrix(b, loc, kG);
+    AffineExpr a, bb, f, c, i, j;
+    bindDims(b.getContext(), a, bb, f, c, i, j);
+    auto map = [&](ArrayRef<AffineExpr> results) {
+      return AffineMap::get(6, 0, results, b.getContext());
+    };
+    SmallVector<AffineMap> maps = {map({a, i}), map({bb, j}),
+                                   map({f, c, i, j}), map({a, bb, f, c})};
+    auto par = utils::IteratorType::parallel,
+         red = utils::IteratorType::reduction;
+    b.replaceOp(op, generic(b, loc, {g, g, adaptor.getWeight()}, maps,
+                            {filledTensor(b, loc, op.getType(), Value(), 0.0)},
+                            {par, par, par, par, red, red},
+                            [](OpBuilder &nb, Location nloc, ValueRange v) {
+                              Arith m{nb, nloc};
+                              Value gg = m.mul(v[0], v[1]);
+                              return SmallVector<Value>{
+                                  m.add(v[3], m.mul(gg, v[2]))};
+                            }));
+    return success();
+  }
+};
+
+/// The reference form of F(2x2, 3x3), one linalg.generic over
+/// (n, f, oy, ox, c, a, b, i, j):
+///   y[n, f, oy, ox] += At[oy % 2, a] At[ox % 2, b] u[a, b, f, c]
+///                      Bt[a, i] Bt[b, j] x[n, c, 2(oy / 2) + i, 2(ox / 2) + j]
+/// on the input padded to whole 2x2 blocks. Exact but 16 times the work of
+/// the transforms: the CPU code generation recognises it (kConvolutionAttr)
+/// and computes the transforms and the 16 products instead.
+struct WinogradConv2DLowering : OpConversionPattern<dl::WinogradConv2DOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(dl::WinogradConv2DOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    using namespace dl::winograd;
+    Value x = adaptor.getInput();
+    auto xt = cast<RankedTensorType>(x.getType());
+    RankedTensorType type = op.getType();
+    ArrayRef<int64_t> pad = op.getPadding();
+    // Padded so that every 4x4 patch is inside: the last block of an odd
+    // size reads one row (column) of zeros more.
+    SmallVector<int64_t> size;
+    for (int d = 0; d < 2; ++d)
+      size.push_back(llvm::alignTo(type.getDimSize(2 + d), kM) + kR - 1);
+    Value padded = x;
+    if (pad[0] || pad[1] || size[0] != xt.getDimSize(2) ||
+        size[1] != xt.getDimSize(3))
+      padded = spreadSpatial(b, loc, x, {1, 1}, pad, size);
+    Value at = matrix(b, loc, kAt), bt = matrix(b, loc, kBt);
+    MLIRContext *ctx = b.getContext();
+    AffineExpr n, f, oy, ox, c, a, bb, i, j;
+    bindDims(ctx, n, f, oy, ox, c, a, bb, i, j);
+    auto map = [&](ArrayRef<AffineExpr> results) {
+      return AffineMap::get(9, 0, results, ctx);
+    };
+    SmallVector<AffineMap> maps = {
+        map({oy % kM, a}),
+        map({ox % kM, bb}),
+        map({a, bb, f, c}),
+        map({a, i}),
+        map({bb, j}),
+        map({n, c, oy.floorDiv(kM) * kM + i, ox.floorDiv(kM) * kM + j}),
+        map({n, f, oy, ox})};
+    auto par = utils::IteratorType::parallel,
+         red = utils::IteratorType::reduction;
+    SmallVector<utils::IteratorType> iterators = {par, par, par, par, red,
+                                                  red, red, red, red};
+    Value init = initWithBias(b, loc, type, adaptor.getBias(), x);
+    auto conv = b.create<linalg::GenericOp>(
+        loc, type, ValueRange{at, at, adaptor.getFilter(), bt, bt, padded},
+        init, maps, iterators,
+        [](OpBuilder &nb, Location nloc, ValueRange v) {
+          Arith m{nb, nloc};
+          Value out = m.mul(m.mul(v[0], v[1]), v[2]);
+          Value in = m.mul(m.mul(v[3], v[4]), v[5]);
+          nb.create<linalg::YieldOp>(nloc, m.add(v[6], m.mul(out, in)));
+        });
+    conv->setAttr(kConvolutionAttr, b.getUnitAttr());
+    b.replaceOp(op, conv.getResult(0));
+    return success();
+  }
+};
+
 } // namespace
 
 void dlc::populateLayerPatterns(RewritePatternSet &patterns) {
   patterns.add<Conv2DLowering, ConvTranspose2DLowering, DenseLowering,
-               BatchNormLowering, FoldBatchNormLowering>(
+               BatchNormLowering, FoldBatchNormLowering,
+               WinogradFilterLowering, WinogradConv2DLowering>(
       patterns.getContext());
 }

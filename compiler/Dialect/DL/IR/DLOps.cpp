@@ -8,6 +8,7 @@
 
 #include "compiler/Dialect/DL/IR/DLOps.h"
 #include "compiler/Dialect/DL/IR/ShapeChecks.h"
+#include "compiler/Dialect/DL/IR/Winograd.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -88,6 +89,12 @@ LogicalResult DLDialect::verifyOperationAttribute(Operation *op,
     if (!isa<IntegerAttr>(attr.getValue()))
       return op->emitError() << "'" << kScratchSizeAttr
                              << "' must be an integer";
+    return success();
+  }
+  if (attr.getName() == winograd::kConvolutionAttr) {
+    if (!isa<UnitAttr>(attr.getValue()))
+      return op->emitError() << "'" << winograd::kConvolutionAttr
+                             << "' must be a unit attribute";
     return success();
   }
   return op->emitError() << "unknown dl attribute '" << attr.getName().getValue()

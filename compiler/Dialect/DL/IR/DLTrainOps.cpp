@@ -321,3 +321,42 @@ LogicalResult FoldBatchNormOp::inferReturnTypes(MLIRContext *,
   types.assign({weight, op.getGamma().getType()});
   return success();
 }
+
+LogicalResult WinogradFilterOp::inferReturnTypes(MLIRContext *,
+                                                 std::optional<Location> loc,
+                                                 Adaptor op,
+                                                 SmallVectorImpl<Type> &types) {
+  ShapeChecker check{loc};
+  if (failed(check.rank(op.getWeight(), 4, "weight", "[F, C, 3, 3]")))
+    return failure();
+  ArrayRef<int64_t> w = shapeOf(op.getWeight());
+  if (w[2] != 3 || w[3] != 3)
+    return check.fail("expects a 3x3 kernel");
+  types.push_back(tensorOf(op.getWeight(), {4, 4, w[0], w[1]}));
+  return success();
+}
+
+LogicalResult WinogradConv2DOp::inferReturnTypes(
+    MLIRContext *, std::optional<Location> loc, Adaptor op,
+    SmallVectorImpl<Type> &types) {
+  ShapeChecker check{loc};
+  if (failed(check.rank(op.getInput(), 4, "input", "[N, C, H, W]")) ||
+      failed(check.rank(op.getFilter(), 4, "filter", "[4, 4, F, C]")) ||
+      failed(check.pair(op.getPadding(), "padding", 0)))
+    return failure();
+  ArrayRef<int64_t> in = shapeOf(op.getInput()), u = shapeOf(op.getFilter());
+  if (u[0] != 4 || u[1] != 4)
+    return check.fail("expects a filter of shape [4, 4, F, C]");
+  if (failed(check.dimsMatch(in[1], u[3],
+                             "filter expects " + Twine(u[3]) +
+                                 " input channels, the input has " +
+                                 Twine(in[1]))))
+    return failure();
+  FailureOr<RankedTensorType> out = windowResult(
+      check, op.getInput(), u[2], {3, 3}, {1, 1}, op.getPadding(), {1, 1});
+  if (failed(out) ||
+      failed(check.perChannel(op.getBias(), u[2], "a bias")))
+    return failure();
+  types.push_back(*out);
+  return success();
+}

@@ -408,4 +408,49 @@ def DL_FoldBatchNormOp : DL_Op<"fold_batchnorm", [Pure, InferTypeOpAdaptor,
   }];
 }
 
+def DL_WinogradFilterOp : DL_Op<"winograd_filter", [Pure, InferTypeOpAdaptor]> {
+  let summary = "A 3x3 convolution's weight in Winograd F(2x2, 3x3) form";
+  let description = [{
+    `u[a, b, f, c] = sum over i, j of G[a, i] * G[b, j] * w[f, c, i, j]`
+    for a weight `[F, C, 3, 3]` and Lavin and Gray's `G` (4 x 3); the result
+    is `[4, 4, F, C]`: one matrix of filters x channels per point of the
+    transformed 4 x 4 patch (`dl.winograd_conv2d`).
+
+    ```mlir
+    %u = dl.winograd_filter %w : tensor<64x32x3x3xf32> -> tensor<4x4x64x32xf32>
+    ```
+  }];
+  let arguments = (ins DL_FloatTensor:$weight);
+  let results = (outs DL_FloatTensor:$filter);
+  let assemblyFormat = [{
+    $weight attr-dict `:` type($weight) `->` type($filter)
+  }];
+}
+
+def DL_WinogradConv2DOp : DL_Op<"winograd_conv2d", [Pure, InferTypeOpAdaptor]> {
+  let summary = "A stride-1 3x3 convolution by Winograd's F(2x2, 3x3)";
+  let description = [{
+    `dl.conv2d` of `input` `[N, C, H, W]` with the 3 x 3 weight that
+    `dl.winograd_filter` turned into `filter` `[4, 4, F, C]`, stride and
+    dilation 1, one group, optional bias `[F]`; result
+    `[N, F, H + 2*pad - 2, W + 2*pad - 2]`. Each 2 x 2 output block is
+    `At [u * (Bt d B)] A` summed over the channels, for its 4 x 4 input
+    patch `d`: 16 multiplications per channel where the direct form takes
+    36 (dl-winograd-convolutions).
+
+    ```mlir
+    %y = dl.winograd_conv2d %x, %u, %b {padding = array<i64: 1, 1>}
+        : tensor<?x32x56x56xf32>, tensor<4x4x64x32xf32>, tensor<64xf32>
+        -> tensor<?x64x56x56xf32>
+    ```
+  }];
+  let arguments = (ins DL_FloatTensor:$input, DL_FloatTensor:$filter,
+                   Optional<DL_FloatTensor>:$bias, DL_PairOf<"0">:$padding);
+  let results = (outs DL_FloatTensor:$output);
+  let assemblyFormat = [{
+    $input `,` $filter (`,` $bias^)? attr-dict `:` type($input) `,` type($filter)
+    (`,` type($bias)^)? `->` type($output)
+  }];
+}
+
 #endif // DLC_DIALECT_DL_IR_DLTRAINOPS_TD

@@ -52,6 +52,25 @@ def FoldBatchNorm : Pass<"dl-fold-batchnorm", "mlir::ModuleOp"> {
   }];
 }
 
+def WinogradConvolutions : Pass<"dl-winograd-convolutions", "mlir::ModuleOp"> {
+  let summary = "3x3 stride-1 convolutions of @forward by Winograd's F(2x2, 3x3)";
+  let description = [{
+    A `dl.conv2d` of `@forward` with a 3 x 3 kernel, stride and dilation 1,
+    one group, at least `min-channels` input and output channels and
+    `min-pixels` output pixels becomes `dl.winograd_conv2d` of its input and
+    `dl.winograd_filter` of its weight (Lavin and Gray 2016): 16
+    multiplications per channel and 2 x 2 output block instead of 36. Run it
+    before dl-outline-prepare, which moves the filter transform into
+    `@prepare`. `@train_step` is unchanged.
+  }];
+  let options = [
+    Option<"minChannels", "min-channels", "int64_t", /*default=*/"16",
+           "The fewest input and output channels">,
+    Option<"minPixels", "min-pixels", "int64_t", /*default=*/"196",
+           "The fewest output pixels per image (a 14x14 image)">
+  ];
+}
+
 def OutlinePrepare : Pass<"dl-outline-prepare", "mlir::ModuleOp"> {
   let summary = "Move what @forward computes from parameters alone into "
                 "@prepare";
