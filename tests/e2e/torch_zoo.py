@@ -100,6 +100,21 @@ class OpMix(nn.Module):
         return F.softmax(d, 1), -d + 0.5
 
 
+class Winograd(nn.Module):
+    """The twin of tests/e2e/models/winograd.net."""
+    def __init__(s):
+        super().__init__()
+        s.a = nn.Conv2d(20, 24, 3, padding=1); s.an = nn.BatchNorm2d(24)
+        s.b = nn.Conv2d(24, 18, 3, bias=False)
+        s.c = nn.Conv2d(18, 18, 3, padding=1)
+        s.e = nn.Conv2d(18, 16, 3, padding=1)
+
+    def forward(s, x):
+        b = s.b(F.relu(s.an(s.a(x))))
+        d = F.max_pool2d(F.relu(s.c(b) + b), 2)
+        return s.e(d)
+
+
 class BreastCancerMLP(nn.Module):
     """The twin of models/breast_cancer.net."""
     def __init__(s):
@@ -117,7 +132,7 @@ def build(name):
     return {
         "mlp": MLP, "lenet5": LeNet, "resnet18_cifar": ResNetCifar,
         "unet": lambda: UNet(1, 2), "fbpconvnet": lambda: UNet(1, 1, residual=True),
-        "opmix": OpMix, "unet_tiny": lambda: UNet(1, 2, w=4),
+        "opmix": OpMix, "winograd": Winograd, "unet_tiny": lambda: UNet(1, 2, w=4),
         "breast_cancer": BreastCancerMLP,
         "alexnet": lambda: tv.alexnet(num_classes=1000),
         "vgg16": lambda: tv.vgg16(num_classes=1000),

@@ -190,29 +190,39 @@ FailureOr<Value> dlc::convolveByIm2Col(RewriterBase &b,
   if (it.isDynamicDim(0))
     batch.push_back(b.create<tensor::DimOp>(loc, input, 0));
 
-  // patches[n, c, i, j, y, x] = input[n, c, y*s + i*d, x*s + j*d]
-  auto patchType =
-      RankedTensorType::get({it.getDimSize(0), c, kh, kw, oh, ow}, f32);
-  Value empty = b.create<tensor::EmptyOp>(loc, patchType, batch);
-  SmallVector<AffineMap> copyMaps = {
-      AffineMap::get(6, 0,
-                     {d(0), d(1), d(4) * strides[0] + d(2) * dilations[0],
-                      d(5) * strides[1] + d(3) * dilations[1]},
-                     ctx),
-      AffineMap::getMultiDimIdentityMap(6, ctx)};
-  Value patches =
-      b.create<linalg::GenericOp>(
-           loc, patchType, input, empty, copyMaps,
-           SmallVector<utils::IteratorType>(6, utils::IteratorType::parallel),
-           [](OpBuilder &nb, Location nloc, ValueRange args) {
-             nb.create<linalg::YieldOp>(nloc, args[0]);
-           })
-          .getResult(0);
   auto colType =
       RankedTensorType::get({it.getDimSize(0), c * kh * kw, oh * ow}, f32);
-  Value col = b.create<tensor::CollapseShapeOp>(
-      loc, colType, patches,
-      SmallVector<ReassociationIndices>{{0}, {1, 2, 3}, {4, 5}});
+  Value col;
+  bool pointwise = kh == 1 && kw == 1 && strides[0] == 1 && strides[1] == 1 &&
+                   it.getDimSize(2) == oh && it.getDimSize(3) == ow;
+  if (pointwise) {
+    // A 1x1 stride-1 convolution's patches are its input.
+    col = b.create<tensor::CollapseShapeOp>(
+        loc, colType, input,
+        SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+  } else {
+    // patches[n, c, i, j, y, x] = input[n, c, y*s + i*d, x*s + j*d]
+    auto patchType =
+        RankedTensorType::get({it.getDimSize(0), c, kh, kw, oh, ow}, f32);
+    Value empty = b.create<tensor::EmptyOp>(loc, patchType, batch);
+    SmallVector<AffineMap> copyMaps = {
+        AffineMap::get(6, 0,
+                       {d(0), d(1), d(4) * strides[0] + d(2) * dilations[0],
+                        d(5) * strides[1] + d(3) * dilations[1]},
+                       ctx),
+        AffineMap::getMultiDimIdentityMap(6, ctx)};
+    Value patches =
+        b.create<linalg::GenericOp>(
+             loc, patchType, input, empty, copyMaps,
+             SmallVector<utils::IteratorType>(6, utils::IteratorType::parallel),
+             [](OpBuilder &nb, Location nloc, ValueRange args) {
+               nb.create<linalg::YieldOp>(nloc, args[0]);
+             })
+            .getResult(0);
+    col = b.create<tensor::CollapseShapeOp>(
+        loc, colType, patches,
+        SmallVector<ReassociationIndices>{{0}, {1, 2, 3}, {4, 5}});
+  }
   Value w2 = b.create<tensor::CollapseShapeOp>(
       loc, RankedTensorType::get({f, c * kh * kw}, f32), weight,
       SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});

@@ -290,3 +290,65 @@ func.func @conv_weight_grad(%dy: tensor<8x?xf32>, %cols: tensor<4x2x2x?xf32>, %c
   } -> tensor<8x4x2x2xf32>
   return %0 : tensor<8x4x2x2xf32>
 }
+
+// -----
+// Tests that dl.winograd_conv2d's reference form becomes, per sample, the
+// input transform into v [4, 4, C, tiles] (5 rows of 19 blocks for a 9x37
+// output: 95 tiles, padded to 96 with a zero tile), each row of blocks in
+// vectors of 16 and 3 blocks whose patch columns come from two row reads
+// split into even and odd lanes; then the 16 products in 8 x 32 register
+// blocks in k-blocks of 256; then the output transform added into y,
+// two columns of each block interleaved, for 4 whole rows of blocks and
+// the last row of the odd height, the last 6 columns of the odd width
+// written with a mask (a 37th column is the last one).
+// CHECK-LABEL: func.func @winograd
+// CHECK: scf.for %[[N:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%{{.*}} = %{{.*}}) -> (tensor<?x8x9x37xf32>)
+// CHECK: %[[V:.*]] = tensor.empty() : tensor<4x4x4x96xf32>
+// CHECK: linalg.fill {{.*}} -> tensor<4x4x4x1xf32>
+// CHECK: tensor.insert_slice %{{.*}} into %[[V]][0, 0, 0, 95] [4, 4, 4, 1]
+// CHECK: scf.for %[[C:.*]] = %{{.*}} to %c4 step %{{.*}} -> (tensor<4x4x4x96xf32>)
+// CHECK: scf.for %[[TY:.*]] = %{{.*}} to %c5 step %{{.*}} -> (tensor<4x4x4x96xf32>)
+// CHECK: vector.transfer_read %{{.*}}[%[[C]], %{{.*}}, %c0{{.*}}]{{.*}}: tensor<4x12x40xf32>, vector<32xf32>
+// CHECK: vector.shuffle {{.*}} [0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30] : vector<32xf32>, vector<32xf32>
+// CHECK: vector.shuffle {{.*}} [1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31] : vector<32xf32>, vector<32xf32>
+// CHECK: vector.transfer_read %{{.*}}[%[[C]], %{{.*}}, %c2{{.*}}]{{.*}}: tensor<4x12x40xf32>, vector<32xf32>
+// CHECK-COUNT-16: vector.transfer_write %{{.*}} {in_bounds = [true]} : vector<16xf32>, tensor<4x4x4x96xf32>
+// CHECK: vector.transfer_read %{{.*}}[%[[C]], %{{.*}}, %c32{{.*}}]{{.*}}: tensor<4x12x40xf32>, vector<6xf32>
+// CHECK-COUNT-16: vector.transfer_write %{{.*}} {in_bounds = [true]} : vector<3xf32>, tensor<4x4x4x96xf32>
+// CHECK: %[[M:.*]] = linalg.fill {{.*}} -> tensor<4x4x8x96xf32>
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c256 iter_args(%{{.*}} = %[[M]])
+// CHECK: vector.multi_reduction <add>, %{{.*}}, %{{.*}} [3] : vector<1x1x8x1x32xf32> to vector<1x1x8x32xf32>
+// CHECK: scf.for %[[F:.*]] = %{{.*}} to %c8 step %{{.*}} -> (tensor<8x9x37xf32>)
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c4{{.*}} step %{{.*}} -> (tensor<8x9x37xf32>)
+// CHECK: vector.shuffle %{{.*}}, %{{.*}} [0, 16, 1, 17, 2, 18, {{.*}}, 15, 31] : vector<16xf32>, vector<16xf32>
+// CHECK-COUNT-2: vector.transfer_write %{{.*}} {in_bounds = [true]} : vector<32xf32>, tensor<8x9x37xf32>
+// CHECK-COUNT-2: vector.transfer_write %{{.*}}, %{{.*}}[%[[F]], %{{.*}}, %c32{{.*}}] : vector<6xf32>, tensor<8x9x37xf32>
+// CHECK: scf.yield
+// CHECK: vector.transfer_write %{{.*}} {in_bounds = [true]} : vector<32xf32>, tensor<8x9x37xf32>
+// CHECK-NOT: vector<32xf32>, tensor<8x9x37xf32>
+// CHECK: vector.transfer_write %{{.*}}, %{{.*}}[%[[F]], %{{.*}}, %c32{{.*}}] : vector<6xf32>, tensor<8x9x37xf32>
+// CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[%[[N]], 0, 0, 0] [1, 8, 9, 37]
+#at_y = affine_map<(n, f, oy, ox, c, a, b, i, j) -> (oy mod 2, a)>
+#at_x = affine_map<(n, f, oy, ox, c, a, b, i, j) -> (ox mod 2, b)>
+#u = affine_map<(n, f, oy, ox, c, a, b, i, j) -> (a, b, f, c)>
+#bt_y = affine_map<(n, f, oy, ox, c, a, b, i, j) -> (a, i)>
+#bt_x = affine_map<(n, f, oy, ox, c, a, b, i, j) -> (b, j)>
+#x = affine_map<(n, f, oy, ox, c, a, b, i, j) -> (n, c, (oy floordiv 2) * 2 + i, (ox floordiv 2) * 2 + j)>
+#y = affine_map<(n, f, oy, ox, c, a, b, i, j) -> (n, f, oy, ox)>
+func.func @winograd(%at: tensor<2x4xf32>, %bt: tensor<4x4xf32>, %u: tensor<4x4x8x4xf32>,
+                    %x: tensor<?x4x12x40xf32>, %y: tensor<?x8x9x37xf32>) -> tensor<?x8x9x37xf32> {
+  %r = linalg.generic {indexing_maps = [#at_y, #at_x, #u, #bt_y, #bt_x, #x, #y],
+                       iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "reduction", "reduction"]}
+      ins(%at, %at, %u, %bt, %bt, %x : tensor<2x4xf32>, tensor<2x4xf32>, tensor<4x4x8x4xf32>, tensor<4x4xf32>, tensor<4x4xf32>, tensor<?x4x12x40xf32>)
+      outs(%y : tensor<?x8x9x37xf32>) attrs = {dl.winograd} {
+  ^bb0(%a0: f32, %a1: f32, %a2: f32, %a3: f32, %a4: f32, %a5: f32, %out: f32):
+    %m0 = arith.mulf %a0, %a1 : f32
+    %m1 = arith.mulf %m0, %a2 : f32
+    %m2 = arith.mulf %a3, %a4 : f32
+    %m3 = arith.mulf %m2, %a5 : f32
+    %m4 = arith.mulf %m1, %m3 : f32
+    %s = arith.addf %out, %m4 : f32
+    linalg.yield %s : f32
+  } -> tensor<?x8x9x37xf32>
+  return %r : tensor<?x8x9x37xf32>
+}

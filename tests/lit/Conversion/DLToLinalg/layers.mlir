@@ -93,3 +93,27 @@ func.func @batchnorm_training(%x: tensor<?x4xf32>, %s: tensor<4xf32>) -> tensor<
   %0 = dl.batchnorm %x, %s, %s, %s, %s {training} : tensor<?x4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>
   return %0 : tensor<?x4xf32>
 }
+
+// -----
+// Tests that winograd_filter is G w G^T as one reduction over the kernel
+// with the constant G, and that winograd_conv2d is its reference form: one
+// linalg.generic marked dl.winograd over (n, f, oy, ox, c, a, b, i, j) that
+// starts from the bias, reads At at each output's position in its 2x2
+// block and the input patch of the block, padded by 1 and to whole blocks
+// (a 9x7 output needs 12x10 rows and columns: one more of each).
+// CHECK-DAG: #[[AT_Y:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7, d8) -> (d2 mod 2, d5)>
+// CHECK-DAG: #[[AT_X:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7, d8) -> (d3 mod 2, d6)>
+// CHECK-DAG: #[[PATCH:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7, d8) -> (d0, d4, (d2 floordiv 2) * 2 + d7, (d3 floordiv 2) * 2 + d8)>
+// CHECK-LABEL: func.func @winograd
+func.func @winograd(%x: tensor<?x4x9x7xf32>, %w: tensor<8x4x3x3xf32>, %b: tensor<8xf32>)
+    -> tensor<?x8x9x7xf32> {
+  // CHECK: %[[G:.*]] = arith.constant dense<{{\[\[}}1.000000e+00, 0.000000e+00, 0.000000e+00], [5.000000e-01, 5.000000e-01, 5.000000e-01], [5.000000e-01, -5.000000e-01, 5.000000e-01], [0.000000e+00, 0.000000e+00, 1.000000e+00]]> : tensor<4x3xf32>
+  // CHECK: %[[U:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]} ins(%[[G]], %[[G]], %{{.*}} : tensor<4x3xf32>, tensor<4x3xf32>, tensor<8x4x3x3xf32>) outs(%{{.*}} : tensor<4x4x8x4xf32>)
+  %u = dl.winograd_filter %w : tensor<8x4x3x3xf32> -> tensor<4x4x8x4xf32>
+  // CHECK: %[[PAD:.*]] = tensor.insert_slice %{{.*}} into %{{.*}}[0, 0, 1, 1] [%{{.*}}, 4, 9, 7] [1, 1, 1, 1] : tensor<?x4x9x7xf32> into tensor<?x4x12x10xf32>
+  // CHECK: %[[INIT:.*]] = linalg.generic {{.*}} ins(%{{.*}} : tensor<8xf32>)
+  // CHECK: linalg.generic {indexing_maps = [#[[AT_Y]], #[[AT_X]], {{.*}}, #[[PATCH]], {{.*}}], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "reduction", "reduction"]} ins(%{{.*}}, %{{.*}}, %[[U]], %{{.*}}, %{{.*}}, %[[PAD]] : tensor<2x4xf32>, tensor<2x4xf32>, tensor<4x4x8x4xf32>, tensor<4x4xf32>, tensor<4x4xf32>, tensor<?x4x12x10xf32>) outs(%[[INIT]] : tensor<?x8x9x7xf32>) attrs = {dl.winograd}
+  %y = dl.winograd_conv2d %x, %u, %b {padding = array<i64: 1, 1>}
+      : tensor<?x4x9x7xf32>, tensor<4x4x8x4xf32>, tensor<8xf32> -> tensor<?x8x9x7xf32>
+  return %y : tensor<?x8x9x7xf32>
+}

@@ -1,0 +1,59 @@
+// RUN: dlc-opt %s --dl-winograd-convolutions | FileCheck %s
+// RUN: dlc-opt %s --dl-winograd-convolutions --dl-outline-prepare | FileCheck %s --check-prefix=PREP
+// RUN: dlc-opt %s --dl-winograd-convolutions=min-pixels=225 | FileCheck %s --check-prefix=FEW
+
+// Tests that @forward's 3x3 stride-1 convolutions with 16 channels or more
+// and 196 output pixels or more become dl.winograd_conv2d of their input
+// and dl.winograd_filter of their weight (bias and padding kept); that
+// strided, dilated, grouped, narrow and 5x5 ones, a smaller image than
+// min-pixels and other functions are left alone; and that the filters move
+// into @prepare.
+
+// CHECK-LABEL: func.func @forward(
+// CHECK: %[[U:.*]] = dl.winograd_filter %arg1 : tensor<32x16x3x3xf32> -> tensor<4x4x32x16xf32>
+// CHECK: %[[Y:.*]] = dl.winograd_conv2d %arg0, %[[U]], %arg2 {padding = array<i64: 1, 1>} : tensor<?x16x16x18xf32>, tensor<4x4x32x16xf32>, tensor<32xf32> -> tensor<?x32x16x18xf32>
+// CHECK: %[[U2:.*]] = dl.winograd_filter %arg3 : tensor<16x32x3x3xf32> -> tensor<4x4x16x32xf32>
+// CHECK: dl.winograd_conv2d %[[Y]], %[[U2]] : tensor<?x32x16x18xf32>, tensor<4x4x16x32xf32> -> tensor<?x16x14x16xf32>
+// CHECK-COUNT-5: dl.conv2d
+// CHECK-NOT: winograd
+// CHECK-LABEL: func.func @other(
+// CHECK: dl.conv2d
+
+// PREP: func.func @prepare(
+// PREP-COUNT-2: dl.winograd_filter
+// PREP: func.func @forward(
+// PREP-NOT: dl.winograd_filter
+// PREP: dl.winograd_conv2d %arg0, %{{.*}}, %arg2
+
+// 288 pixels are enough, 224 not.
+// FEW: dl.winograd_conv2d
+// FEW-NOT: winograd
+
+func.func @forward(%x: tensor<?x16x16x18xf32> {dl.input = "x"},
+                   %w: tensor<32x16x3x3xf32> {dl.param = "a.weight"},
+                   %b: tensor<32xf32> {dl.param = "a.bias"},
+                   %w2: tensor<16x32x3x3xf32> {dl.param = "b.weight"},
+                   %w3: tensor<32x8x3x3xf32> {dl.param = "g.weight"},
+                   %w4: tensor<8x16x3x3xf32> {dl.param = "n.weight"},
+                   %w5: tensor<16x16x5x5xf32> {dl.param = "k.weight"})
+    -> (tensor<?x16x14x16xf32>, tensor<?x32x8x9xf32>, tensor<?x32x12x14xf32>,
+        tensor<?x32x16x18xf32>, tensor<?x8x14x16xf32>, tensor<?x16x12x14xf32>) {
+  %y = dl.conv2d %x, %w, %b {padding = array<i64: 1, 1>}
+      : tensor<?x16x16x18xf32>, tensor<32x16x3x3xf32>, tensor<32xf32> -> tensor<?x32x16x18xf32>
+  %z = dl.conv2d %y, %w2 : tensor<?x32x16x18xf32>, tensor<16x32x3x3xf32> -> tensor<?x16x14x16xf32>
+  %s = dl.conv2d %x, %w, %b {padding = array<i64: 1, 1>, stride = array<i64: 2, 2>}
+      : tensor<?x16x16x18xf32>, tensor<32x16x3x3xf32>, tensor<32xf32> -> tensor<?x32x8x9xf32>
+  %d = dl.conv2d %x, %w, %b {dilation = array<i64: 2, 2>}
+      : tensor<?x16x16x18xf32>, tensor<32x16x3x3xf32>, tensor<32xf32> -> tensor<?x32x12x14xf32>
+  %g = dl.conv2d %y, %w3 {groups = 4 : i64, padding = array<i64: 1, 1>}
+      : tensor<?x32x16x18xf32>, tensor<32x8x3x3xf32> -> tensor<?x32x16x18xf32>
+  %n = dl.conv2d %x, %w4 : tensor<?x16x16x18xf32>, tensor<8x16x3x3xf32> -> tensor<?x8x14x16xf32>
+  %k = dl.conv2d %x, %w5 : tensor<?x16x16x18xf32>, tensor<16x16x5x5xf32> -> tensor<?x16x12x14xf32>
+  return %z, %s, %d, %g, %n, %k : tensor<?x16x14x16xf32>, tensor<?x32x8x9xf32>, tensor<?x32x12x14xf32>, tensor<?x32x16x18xf32>, tensor<?x8x14x16xf32>, tensor<?x16x12x14xf32>
+}
+
+func.func @other(%x: tensor<?x16x16x18xf32>, %w: tensor<32x16x3x3xf32>) -> tensor<?x32x16x18xf32> {
+  %y = dl.conv2d %x, %w {padding = array<i64: 1, 1>}
+      : tensor<?x16x16x18xf32>, tensor<32x16x3x3xf32> -> tensor<?x32x16x18xf32>
+  return %y : tensor<?x32x16x18xf32>
+}
