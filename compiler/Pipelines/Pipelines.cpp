@@ -51,6 +51,7 @@ void dlc::buildDLToLinalgPipeline(OpPassManager &pm,
   pm.addPass(dl::createFoldBatchNorm());
   if (options.winograd)
     pm.addPass(dl::createWinogradConvolutions());
+  pm.addPass(dl::createTransposeDenseWeights());
   pm.addPass(dl::createOutlinePrepare());
   pm.addPass(dlc::createConvertDLToLinalg());
   pm.addPass(createCanonicalizerPass());

@@ -3,9 +3,26 @@
 #include "ThreadPool.h"
 
 #include <algorithm>
+#include <chrono>
 #include <system_error>
 
 using namespace dlrt;
+
+/// Spins until `ready()` or about 50 microseconds have passed; whether
+/// ready() held.
+template <typename Ready> static bool spinUntil(Ready ready) {
+  using Clock = std::chrono::steady_clock;
+  const Clock::time_point until = Clock::now() + std::chrono::microseconds(50);
+  for (unsigned i = 1;; ++i) {
+    if (ready())
+      return true;
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+    if (i % 64 == 0 && Clock::now() > until)
+      return false;
+  }
+}
 
 ThreadPool::~ThreadPool() {
   {
@@ -22,6 +39,7 @@ bool ThreadPool::runOne(std::unique_lock<std::mutex> &lock) {
     return false;
   std::function<void()> task = std::move(tasks.front());
   tasks.pop_front();
+  queued.store(tasks.size(), std::memory_order_relaxed);
   lock.unlock();
   task();
   lock.lock();
@@ -31,7 +49,12 @@ bool ThreadPool::runOne(std::unique_lock<std::mutex> &lock) {
 void ThreadPool::work() {
   std::unique_lock<std::mutex> lock(mutex);
   while (true) {
-    wake.wait(lock, [&] { return stopping || !tasks.empty(); });
+    if (!stopping && tasks.empty()) {
+      lock.unlock();
+      spinUntil([&] { return queued.load(std::memory_order_relaxed) > 0; });
+      lock.lock();
+      wake.wait(lock, [&] { return stopping || !tasks.empty(); });
+    }
     if (stopping)
       return;
     runOne(lock);
@@ -41,7 +64,9 @@ void ThreadPool::work() {
 void ThreadPool::run(int64_t parts, const std::function<void(int64_t)> &part) {
   if (parts <= 0)
     return;
-  int64_t left = parts - 1; // guarded by mutex
+  // The parts not yet done; a part's end is signalled under the mutex, so
+  // a caller that found it positive there is waiting when it comes.
+  std::atomic<int64_t> left{parts - 1};
   {
     std::unique_lock<std::mutex> lock(mutex);
     while (int64_t(threads.size()) < parts - 1) {
@@ -54,17 +79,30 @@ void ThreadPool::run(int64_t parts, const std::function<void(int64_t)> &part) {
     for (int64_t i = 1; i < parts; ++i)
       tasks.emplace_back([&, i] {
         part(i);
-        std::lock_guard<std::mutex> guard(mutex);
-        if (--left == 0)
+        if (left.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+          std::lock_guard<std::mutex> guard(mutex);
           done.notify_all();
+        }
       });
+    queued.store(tasks.size(), std::memory_order_relaxed);
   }
   wake.notify_all();
   part(0);
   std::unique_lock<std::mutex> lock(mutex);
-  while (left > 0)
-    if (!runOne(lock))
-      done.wait(lock, [&] { return left == 0 || !tasks.empty(); });
+  while (left.load(std::memory_order_acquire) > 0) {
+    if (runOne(lock))
+      continue;
+    lock.unlock();
+    bool finished = spinUntil([&] {
+      return left.load(std::memory_order_acquire) == 0 ||
+             queued.load(std::memory_order_relaxed) > 0;
+    });
+    lock.lock();
+    if (!finished)
+      done.wait(lock, [&] {
+        return left.load(std::memory_order_acquire) == 0 || !tasks.empty();
+      });
+  }
 }
 
 Parallel::Parallel(ThreadPool *pool, int64_t threads, uint8_t *scratch,

@@ -247,7 +247,10 @@ struct MatmulLowering : OpConversionPattern<dl::MatmulOp> {
                                 ConversionPatternRewriter &b) const override {
     Location loc = op.getLoc();
     Value a = adaptor.getA(), m = adaptor.getB();
-    Value init = filledTensor(b, loc, op.getType(), a, 0.0);
+    Value init = adaptor.getBias()
+                     ? broadcastChannels(b, loc, adaptor.getBias(),
+                                         emptyTensor(b, loc, op.getType(), a))
+                     : filledTensor(b, loc, op.getType(), a, 0.0);
     Operation *product =
         op.getTransposeA()
             ? b.create<linalg::MatmulTransposeAOp>(loc, TypeRange{op.getType()},

@@ -289,6 +289,20 @@ struct FoldBatchNormLowering : OpConversionPattern<dl::FoldBatchNormOp> {
   }
 };
 
+struct TransposeLowering : OpConversionPattern<dl::TransposeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(dl::TransposeOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &b) const override {
+    Value input = adaptor.getInput();
+    b.replaceOp(op, b.create<linalg::TransposeOp>(
+                         op.getLoc(), input,
+                         emptyTensor(b, op.getLoc(), op.getType(), Value()),
+                         ArrayRef<int64_t>{1, 0})
+                        ->getResults());
+    return success();
+  }
+};
+
 /// A constant f32 matrix.
 template <size_t Rows, size_t Cols>
 Value matrix(OpBuilder &b, Location loc, const float (&m)[Rows][Cols]) {
@@ -397,6 +411,7 @@ struct WinogradConv2DLowering : OpConversionPattern<dl::WinogradConv2DOp> {
 void dlc::populateLayerPatterns(RewritePatternSet &patterns) {
   patterns.add<Conv2DLowering, ConvTranspose2DLowering, DenseLowering,
                BatchNormLowering, FoldBatchNormLowering,
-               WinogradFilterLowering, WinogradConv2DLowering>(
+               WinogradFilterLowering, WinogradConv2DLowering,
+               TransposeLowering>(
       patterns.getContext());
 }

@@ -292,3 +292,12 @@ func.func @winograd_conv2d_filter(%x: tensor<?x4x8x8xf32>, %u: tensor<3x3x8x4xf3
   %0 = dl.winograd_conv2d %x, %u : tensor<?x4x8x8xf32>, tensor<3x3x8x4xf32> -> tensor<?x8x6x6xf32>
   return
 }
+
+// -----
+// Tests that matmul's bias has one value per column of the result.
+func.func @matmul_bias(%x: tensor<?x64xf32>, %wt: tensor<64x32xf32>, %b: tensor<64xf32>) {
+  // expected-error@+2 {{expects a bias of shape [32], got 'tensor<64xf32>'}}
+  // expected-error@+1 {{'dl.matmul' op failed to infer returned types}}
+  %0 = dl.matmul %x, %wt, %b : tensor<?x64xf32>, tensor<64x32xf32>, tensor<64xf32> -> tensor<?x32xf32>
+  return
+}

@@ -118,3 +118,13 @@ func.func @winograd(%x: tensor<?x4x9x7xf32>, %w: tensor<8x4x3x3xf32>, %b: tensor
       : tensor<?x4x9x7xf32>, tensor<4x4x8x4xf32>, tensor<8xf32> -> tensor<?x8x9x7xf32>
   return %y : tensor<?x8x9x7xf32>
 }
+
+// CHECK-LABEL: func.func @transposed_dense
+func.func @transposed_dense(%x: tensor<?x64xf32>, %w: tensor<32x64xf32>, %b: tensor<32xf32>)
+    -> tensor<?x32xf32> {
+  // CHECK: %[[WT:.*]] = dl.transpose %{{.*}} : tensor<32x64xf32> -> tensor<64x32xf32>
+  %wt = dl.transpose %w : tensor<32x64xf32> -> tensor<64x32xf32>
+  // CHECK: dl.matmul %{{.*}}, %[[WT]], %{{.*}} : tensor<?x64xf32>, tensor<64x32xf32>, tensor<32xf32> -> tensor<?x32xf32>
+  %y = dl.matmul %x, %wt, %b : tensor<?x64xf32>, tensor<64x32xf32>, tensor<32xf32> -> tensor<?x32xf32>
+  return %y : tensor<?x32xf32>
+}

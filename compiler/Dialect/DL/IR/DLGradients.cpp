@@ -61,9 +61,9 @@ LogicalResult ConvTranspose2DOp::emitGradients(GradientBuilder &g) {
 LogicalResult DenseOp::emitGradients(GradientBuilder &g) {
   Value dy = g.grad();
   if (g.needs(getInput()))
-    g.set(getInput(), g.create<MatmulOp>(dy, getWeight(), false));
+    g.set(getInput(), g.create<MatmulOp>(dy, getWeight(), Value(), false));
   if (g.needs(getWeight()))
-    g.set(getWeight(), g.create<MatmulOp>(dy, getInput(), true));
+    g.set(getWeight(), g.create<MatmulOp>(dy, getInput(), Value(), true));
   if (getBias() && g.needs(getBias()))
     g.set(getBias(), g.create<ChannelSumOp>(dy));
   return success();

@@ -83,7 +83,21 @@ LogicalResult MatmulOp::inferReturnTypes(MLIRContext *,
                              "contracted dimensions differ: " +
                                  Twine(a[t ? 0 : 1]) + " and " + Twine(b[0]))))
     return failure();
+  if (failed(check.perChannel(op.getBias(), b[1], "a bias")))
+    return failure();
   types.push_back(tensorOf(op.getA(), {a[t ? 1 : 0], b[1]}));
+  return success();
+}
+
+LogicalResult TransposeOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> loc,
+                                            Adaptor op,
+                                            SmallVectorImpl<Type> &types) {
+  ShapeChecker check{loc};
+  if (failed(check.rank(op.getInput(), 2, "input", "[M, N]")))
+    return failure();
+  ArrayRef<int64_t> in = shapeOf(op.getInput());
+  types.push_back(tensorOf(op.getInput(), {in[1], in[0]}));
   return success();
 }
 

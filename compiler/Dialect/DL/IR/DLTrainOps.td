@@ -67,10 +67,12 @@ def DL_Conv2DGradWeightOp : DL_Op<"conv2d_grad_weight", [Pure]> {
 }
 
 def DL_MatmulOp : DL_Op<"matmul", [Pure, InferTypeOpAdaptor]> {
-  let summary = "Matrix product with optional transposes: op(a) * op(b)";
+  let summary = "Matrix product with optional transposes: op(a) * op(b) (+ bias)";
   let description = [{
     Dense's backward: `dx = matmul(dy, w)` and `dw = matmul(dy, x)
-    {transpose_a}`.
+    {transpose_a}`; a dense layer whose weight was transposed once
+    (dl-transpose-dense-weights): `y = matmul(x, wt, b)`, the optional bias
+    `[N]` added to every row.
 
     ```mlir
     %dw = dl.matmul %dy, %x {transpose_a} : tensor<?x10xf32>, tensor<?x64xf32>
@@ -78,9 +80,12 @@ def DL_MatmulOp : DL_Op<"matmul", [Pure, InferTypeOpAdaptor]> {
     ```
   }];
   let arguments = (ins DL_FloatTensor:$a, DL_FloatTensor:$b,
-                   UnitAttr:$transpose_a);
+                   Optional<DL_FloatTensor>:$bias, UnitAttr:$transpose_a);
   let results = (outs DL_FloatTensor:$output);
-  let assemblyFormat = "$a `,` $b attr-dict `:` type($a) `,` type($b) `->` type($output)";
+  let assemblyFormat = [{
+    $a `,` $b (`,` $bias^)? attr-dict `:` type($a) `,` type($b)
+    (`,` type($bias)^)? `->` type($output)
+  }];
 }
 
 def DL_ChannelSumOp : DL_Op<"channel_sum", [Pure, InferTypeOpAdaptor]> {
@@ -451,6 +456,18 @@ def DL_WinogradConv2DOp : DL_Op<"winograd_conv2d", [Pure, InferTypeOpAdaptor]> {
     $input `,` $filter (`,` $bias^)? attr-dict `:` type($input) `,` type($filter)
     (`,` type($bias)^)? `->` type($output)
   }];
+}
+
+def DL_TransposeOp : DL_Op<"transpose", [Pure, InferTypeOpAdaptor]> {
+  let summary = "A matrix transposed: a dense layer's weight [F, K] as [K, F]";
+  let description = [{
+    ```mlir
+    %wt = dl.transpose %w : tensor<128x64xf32> -> tensor<64x128xf32>
+    ```
+  }];
+  let arguments = (ins DL_FloatTensor:$input);
+  let results = (outs DL_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
 }
 
 #endif // DLC_DIALECT_DL_IR_DLTRAINOPS_TD

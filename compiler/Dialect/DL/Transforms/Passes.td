@@ -71,6 +71,23 @@ def WinogradConvolutions : Pass<"dl-winograd-convolutions", "mlir::ModuleOp"> {
   ];
 }
 
+def TransposeDenseWeights : Pass<"dl-transpose-dense-weights", "mlir::ModuleOp"> {
+  let summary = "@forward's dense layers on weights transposed once to [K, F]";
+  let description = [{
+    A `dl.dense` of `@forward` whose outputs are a multiple of 16 and whose
+    weight has at most `max-elements` elements becomes
+    `dl.matmul` of its input and `dl.transpose` of its weight, with its
+    bias: the product then runs along rows of the transposed weight (vectors
+    of features) instead of as dot products along K. Run it before
+    dl-outline-prepare, which moves the transpose into `@prepare`.
+    `@train_step` is unchanged.
+  }];
+  let options = [
+    Option<"maxElements", "max-elements", "int64_t", /*default=*/"262144",
+           "The largest weight (1 MiB of f32: one that stays in L2)">
+  ];
+}
+
 def OutlinePrepare : Pass<"dl-outline-prepare", "mlir::ModuleOp"> {
   let summary = "Move what @forward computes from parameters alone into "
                 "@prepare";

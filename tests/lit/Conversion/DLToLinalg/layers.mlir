@@ -117,3 +117,17 @@ func.func @winograd(%x: tensor<?x4x9x7xf32>, %w: tensor<8x4x3x3xf32>, %b: tensor
       : tensor<?x4x9x7xf32>, tensor<4x4x8x4xf32>, tensor<8xf32> -> tensor<?x8x9x7xf32>
   return %y : tensor<?x8x9x7xf32>
 }
+
+// -----
+// Tests that transpose is linalg.transpose and that matmul with a bias
+// starts from the bias broadcast along the rows.
+// CHECK-LABEL: func.func @transposed_dense
+func.func @transposed_dense(%x: tensor<?x64xf32>, %w: tensor<32x64xf32>, %b: tensor<32xf32>)
+    -> tensor<?x32xf32> {
+  // CHECK: %[[WT:.*]] = linalg.transpose ins(%{{.*}} : tensor<32x64xf32>) outs(%{{.*}} : tensor<64x32xf32>) permutation = [1, 0]
+  %wt = dl.transpose %w : tensor<32x64xf32> -> tensor<64x32xf32>
+  // CHECK: %[[INIT:.*]] = linalg.generic {{.*}} ins(%{{.*}} : tensor<32xf32>) outs(%{{.*}} : tensor<?x32xf32>)
+  // CHECK: linalg.matmul ins(%{{.*}}, %[[WT]] : tensor<?x64xf32>, tensor<64x32xf32>) outs(%[[INIT]] : tensor<?x32xf32>)
+  %y = dl.matmul %x, %wt, %b : tensor<?x64xf32>, tensor<64x32xf32>, tensor<32xf32> -> tensor<?x32xf32>
+  return %y : tensor<?x32xf32>
+}
