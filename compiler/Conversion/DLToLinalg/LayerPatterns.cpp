@@ -315,32 +315,46 @@ Value matrix(OpBuilder &b, Location loc, const float (&m)[Rows][Cols]) {
       loc, DenseElementsAttr::get(type, ArrayRef<float>(values)));
 }
 
-/// u[a, b, f, c] = sum over i, j of G[a, i] G[b, j] w[f, c, i, j].
+/// u[a, b, x, y] = sum over i, j of G[a, i] G[b, j] k[i, j, x, y], the
+/// kernel k = w (x, y = f, c) or, transposed, w flipped with its channels
+/// swapped: one matrix product [16, 9] x [9, X*Y] with the constant
+/// G[a, i] G[b, j], on the kernel gathered to [3, 3, X, Y].
 struct WinogradFilterLowering : OpConversionPattern<dl::WinogradFilterOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(dl::WinogradFilterOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &b) const override {
     Location loc = op.getLoc();
     using namespace dl::winograd;
-    Value g = matrix(b, loc, kG);
-    AffineExpr a, bb, f, c, i, j;
-    bindDims(b.getContext(), a, bb, f, c, i, j);
-    auto map = [&](ArrayRef<AffineExpr> results) {
-      return AffineMap::get(6, 0, results, b.getContext());
-    };
-    SmallVector<AffineMap> maps = {map({a, i}), map({bb, j}),
-                                   map({f, c, i, j}), map({a, bb, f, c})};
-    auto par = utils::IteratorType::parallel,
-         red = utils::IteratorType::reduction;
-    b.replaceOp(op, generic(b, loc, {g, g, adaptor.getWeight()}, maps,
-                            {filledTensor(b, loc, op.getType(), Value(), 0.0)},
-                            {par, par, par, par, red, red},
-                            [](OpBuilder &nb, Location nloc, ValueRange v) {
-                              Arith m{nb, nloc};
-                              Value gg = m.mul(v[0], v[1]);
-                              return SmallVector<Value>{
-                                  m.add(v[3], m.mul(gg, v[2]))};
-                            }));
+    RankedTensorType type = op.getType();
+    int64_t x = type.getDimSize(2), y = type.getDimSize(3);
+    Type f32 = type.getElementType();
+    AffineExpr i, j, e0, e1;
+    bindDims(b.getContext(), i, j, e0, e1);
+    AffineMap read =
+        op.getTransposed()
+            ? AffineMap::get(4, 0, {e1, e0, (kR - 1) - i, (kR - 1) - j},
+                             b.getContext())
+            : AffineMap::get(4, 0, {e0, e1, i, j}, b.getContext());
+    Value kernel = gather(
+        b, loc, adaptor.getWeight(), read,
+        b.create<tensor::EmptyOp>(loc, ArrayRef<int64_t>{kR, kR, x, y}, f32));
+    Value rows = b.create<tensor::CollapseShapeOp>(
+        loc, RankedTensorType::get({kR * kR, x * y}, f32), kernel,
+        SmallVector<ReassociationIndices>{{0, 1}, {2, 3}});
+    float gg[kAlpha * kAlpha][kR * kR];
+    for (int64_t a = 0; a < kAlpha; ++a)
+      for (int64_t bb = 0; bb < kAlpha; ++bb)
+        for (int64_t r = 0; r < kR; ++r)
+          for (int64_t c = 0; c < kR; ++c)
+            gg[a * kAlpha + bb][r * kR + c] = kG[a][r] * kG[bb][c];
+    auto flatType = RankedTensorType::get({kAlpha * kAlpha, x * y}, f32);
+    Value product =
+        b.create<linalg::MatmulOp>(
+             loc, TypeRange{flatType}, ValueRange{matrix(b, loc, gg), rows},
+             ValueRange{filledTensor(b, loc, flatType, Value(), 0.0)})
+            .getResult(0);
+    b.replaceOpWithNewOp<tensor::ExpandShapeOp>(
+        op, type, product, SmallVector<ReassociationIndices>{{0, 1}, {2, 3}});
     return success();
   }
 };

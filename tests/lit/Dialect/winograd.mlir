@@ -6,8 +6,9 @@
 // and 196 output pixels or more become dl.winograd_conv2d of their input
 // and dl.winograd_filter of their weight (bias and padding kept); that
 // strided, dilated, grouped, narrow and 5x5 ones, a smaller image than
-// min-pixels and other functions are left alone; and that the filters move
-// into @prepare.
+// min-pixels and other functions are left alone; that the filters move
+// into @prepare; and that @train_step's such convolutions and their input
+// gradients (dy with the transposed filter, padded by 2 - pad) take it too.
 
 // CHECK-LABEL: func.func @forward(
 // CHECK: %[[U:.*]] = dl.winograd_filter %arg1 : tensor<32x16x3x3xf32> -> tensor<4x4x32x16xf32>
@@ -18,6 +19,14 @@
 // CHECK-NOT: winograd
 // CHECK-LABEL: func.func @other(
 // CHECK: dl.conv2d
+// CHECK-LABEL: func.func @train_step(
+// CHECK: %[[TU:.*]] = dl.winograd_filter %arg1 : tensor<32x16x3x3xf32> -> tensor<4x4x32x16xf32>
+// CHECK: dl.winograd_conv2d %arg0, %[[TU]] {padding = array<i64: 1, 1>}
+// CHECK: %[[TT:.*]] = dl.winograd_filter %arg1 {transposed} : tensor<32x16x3x3xf32> -> tensor<4x4x16x32xf32>
+// CHECK: dl.winograd_conv2d %arg2, %[[TT]] {padding = array<i64: 1, 1>} : tensor<?x32x16x18xf32>, tensor<4x4x16x32xf32> -> tensor<?x16x16x18xf32>
+// CHECK: %[[TV:.*]] = dl.winograd_filter %arg1 {transposed}
+// CHECK: dl.winograd_conv2d %arg3, %[[TV]] {padding = array<i64: 2, 2>} : tensor<?x32x14x16xf32>, tensor<4x4x16x32xf32> -> tensor<?x16x16x18xf32>
+// CHECK: dl.conv2d_grad_input %arg4, %arg1 {padding = array<i64: 1, 1>, stride = array<i64: 2, 2>}
 
 // PREP: func.func @prepare(
 // PREP-COUNT-2: dl.winograd_filter
@@ -26,8 +35,10 @@
 // PREP: dl.winograd_conv2d %arg0, %{{.*}}, %arg2
 
 // 288 pixels are enough, 224 not.
+// FEW-LABEL: func.func @forward(
 // FEW: dl.winograd_conv2d
 // FEW-NOT: winograd
+// FEW-LABEL: func.func @other(
 
 func.func @forward(%x: tensor<?x16x16x18xf32> {dl.input = "x"},
                    %w: tensor<32x16x3x3xf32> {dl.param = "a.weight"},
@@ -56,4 +67,19 @@ func.func @other(%x: tensor<?x16x16x18xf32>, %w: tensor<32x16x3x3xf32>) -> tenso
   %y = dl.conv2d %x, %w {padding = array<i64: 1, 1>}
       : tensor<?x16x16x18xf32>, tensor<32x16x3x3xf32> -> tensor<?x32x16x18xf32>
   return %y : tensor<?x32x16x18xf32>
+}
+
+func.func @train_step(%x: tensor<?x16x16x18xf32>, %w: tensor<32x16x3x3xf32>,
+                      %dy: tensor<?x32x16x18xf32>, %dz: tensor<?x32x14x16xf32>,
+                      %ds: tensor<?x32x8x9xf32>)
+    -> (tensor<?x32x16x18xf32>, tensor<?x16x16x18xf32>, tensor<?x16x16x18xf32>, tensor<?x16x16x18xf32>) {
+  %y = dl.conv2d %x, %w {padding = array<i64: 1, 1>}
+      : tensor<?x16x16x18xf32>, tensor<32x16x3x3xf32> -> tensor<?x32x16x18xf32>
+  %dx = dl.conv2d_grad_input %dy, %w {padding = array<i64: 1, 1>}
+      : tensor<?x32x16x18xf32>, tensor<32x16x3x3xf32> -> tensor<?x16x16x18xf32>
+  %dx0 = dl.conv2d_grad_input %dz, %w
+      : tensor<?x32x14x16xf32>, tensor<32x16x3x3xf32> -> tensor<?x16x16x18xf32>
+  %dxs = dl.conv2d_grad_input %ds, %w {padding = array<i64: 1, 1>, stride = array<i64: 2, 2>}
+      : tensor<?x32x8x9xf32>, tensor<32x16x3x3xf32> -> tensor<?x16x16x18xf32>
+  return %y, %dx, %dx0, %dxs : tensor<?x32x16x18xf32>, tensor<?x16x16x18xf32>, tensor<?x16x16x18xf32>, tensor<?x16x16x18xf32>
 }

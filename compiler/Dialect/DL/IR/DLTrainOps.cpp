@@ -346,7 +346,8 @@ LogicalResult WinogradFilterOp::inferReturnTypes(MLIRContext *,
   ArrayRef<int64_t> w = shapeOf(op.getWeight());
   if (w[2] != 3 || w[3] != 3)
     return check.fail("expects a 3x3 kernel");
-  types.push_back(tensorOf(op.getWeight(), {4, 4, w[0], w[1]}));
+  bool t = op.getTransposed();
+  types.push_back(tensorOf(op.getWeight(), {4, 4, w[t ? 1 : 0], w[t ? 0 : 1]}));
   return success();
 }
 

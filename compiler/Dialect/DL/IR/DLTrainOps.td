@@ -419,13 +419,16 @@ def DL_WinogradFilterOp : DL_Op<"winograd_filter", [Pure, InferTypeOpAdaptor]> {
     `u[a, b, f, c] = sum over i, j of G[a, i] * G[b, j] * w[f, c, i, j]`
     for a weight `[F, C, 3, 3]` and Lavin and Gray's `G` (4 x 3); the result
     is `[4, 4, F, C]`: one matrix of filters x channels per point of the
-    transformed 4 x 4 patch (`dl.winograd_conv2d`).
+    transformed 4 x 4 patch (`dl.winograd_conv2d`). With `transposed`, the
+    filter of the convolution's input gradient, whose kernel is `w` flipped
+    with its channels swapped: `G[a, i] * G[b, j] * w[f, c, 2 - i, 2 - j]`
+    into `[4, 4, C, F]`.
 
     ```mlir
     %u = dl.winograd_filter %w : tensor<64x32x3x3xf32> -> tensor<4x4x64x32xf32>
     ```
   }];
-  let arguments = (ins DL_FloatTensor:$weight);
+  let arguments = (ins DL_FloatTensor:$weight, UnitAttr:$transposed);
   let results = (outs DL_FloatTensor:$filter);
   let assemblyFormat = [{
     $weight attr-dict `:` type($weight) `->` type($filter)

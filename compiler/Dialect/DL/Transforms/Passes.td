@@ -53,15 +53,17 @@ def FoldBatchNorm : Pass<"dl-fold-batchnorm", "mlir::ModuleOp"> {
 }
 
 def WinogradConvolutions : Pass<"dl-winograd-convolutions", "mlir::ModuleOp"> {
-  let summary = "3x3 stride-1 convolutions of @forward by Winograd's F(2x2, 3x3)";
+  let summary = "3x3 stride-1 convolutions by Winograd's F(2x2, 3x3)";
   let description = [{
-    A `dl.conv2d` of `@forward` with a 3 x 3 kernel, stride and dilation 1,
-    one group, at least `min-channels` input and output channels and
-    `min-pixels` output pixels becomes `dl.winograd_conv2d` of its input and
-    `dl.winograd_filter` of its weight (Lavin and Gray 2016): 16
-    multiplications per channel and 2 x 2 output block instead of 36. Run it
-    before dl-outline-prepare, which moves the filter transform into
-    `@prepare`. `@train_step` is unchanged.
+    A `dl.conv2d` of `@forward` or `@train_step` with a 3 x 3 kernel, stride
+    and dilation 1, one group, at least `min-channels` input and output
+    channels and `min-pixels` output pixels becomes `dl.winograd_conv2d` of
+    its input and `dl.winograd_filter` of its weight (Lavin and Gray 2016):
+    16 multiplications per channel and 2 x 2 output block instead of 36. So
+    does `@train_step`'s `dl.conv2d_grad_input` of such a convolution: the
+    convolution of the output gradient with the transposed filter. Run it
+    before dl-outline-prepare, which moves `@forward`'s filter transforms
+    into `@prepare`.
   }];
   let options = [
     Option<"minChannels", "min-channels", "int64_t", /*default=*/"16",

@@ -95,8 +95,9 @@ func.func @batchnorm_training(%x: tensor<?x4xf32>, %s: tensor<4xf32>) -> tensor<
 }
 
 // -----
-// Tests that winograd_filter is G w G^T as one reduction over the kernel
-// with the constant G, and that winograd_conv2d is its reference form: one
+// Tests that winograd_filter is G w G^T as one matrix product of the
+// constant G[a, i] G[b, j] ([16, 9]) and the kernel gathered to
+// [3 * 3, F * C], and that winograd_conv2d is its reference form: one
 // linalg.generic marked dl.winograd over (n, f, oy, ox, c, a, b, i, j) that
 // starts from the bias, reads At at each output's position in its 2x2
 // block and the input patch of the block, padded by 1 and to whole blocks
@@ -107,8 +108,10 @@ func.func @batchnorm_training(%x: tensor<?x4xf32>, %s: tensor<4xf32>) -> tensor<
 // CHECK-LABEL: func.func @winograd
 func.func @winograd(%x: tensor<?x4x9x7xf32>, %w: tensor<8x4x3x3xf32>, %b: tensor<8xf32>)
     -> tensor<?x8x9x7xf32> {
-  // CHECK: %[[G:.*]] = arith.constant dense<{{\[\[}}1.000000e+00, 0.000000e+00, 0.000000e+00], [5.000000e-01, 5.000000e-01, 5.000000e-01], [5.000000e-01, -5.000000e-01, 5.000000e-01], [0.000000e+00, 0.000000e+00, 1.000000e+00]]> : tensor<4x3xf32>
-  // CHECK: %[[U:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]} ins(%[[G]], %[[G]], %{{.*}} : tensor<4x3xf32>, tensor<4x3xf32>, tensor<8x4x3x3xf32>) outs(%{{.*}} : tensor<4x4x8x4xf32>)
+  // CHECK: %[[K:.*]] = linalg.generic {{.*}} ins(%{{.*}} : tensor<8x4x3x3xf32>) outs(%{{.*}} : tensor<3x3x8x4xf32>)
+  // CHECK: %[[ROWS:.*]] = tensor.collapse_shape %[[K]] {{\[}}[0, 1], [2, 3]] : tensor<3x3x8x4xf32> into tensor<9x32xf32>
+  // CHECK: %[[P:.*]] = linalg.matmul ins(%{{.*}}, %[[ROWS]] : tensor<16x9xf32>, tensor<9x32xf32>)
+  // CHECK: %[[U:.*]] = tensor.expand_shape %[[P]] {{\[}}[0, 1], [2, 3]] output_shape [4, 4, 8, 4]
   %u = dl.winograd_filter %w : tensor<8x4x3x3xf32> -> tensor<4x4x8x4xf32>
   // CHECK: %[[PAD:.*]] = tensor.insert_slice %{{.*}} into %{{.*}}[0, 0, 1, 1] [%{{.*}}, 4, 9, 7] [1, 1, 1, 1] : tensor<?x4x9x7xf32> into tensor<?x4x12x10xf32>
   // CHECK: %[[INIT:.*]] = linalg.generic {{.*}} ins(%{{.*}} : tensor<8xf32>)
@@ -130,4 +133,17 @@ func.func @transposed_dense(%x: tensor<?x64xf32>, %w: tensor<32x64xf32>, %b: ten
   // CHECK: linalg.matmul ins(%{{.*}}, %[[WT]] : tensor<?x64xf32>, tensor<64x32xf32>) outs(%[[INIT]] : tensor<?x32xf32>)
   %y = dl.matmul %x, %wt, %b : tensor<?x64xf32>, tensor<64x32xf32>, tensor<32xf32> -> tensor<?x32xf32>
   return %y : tensor<?x32xf32>
+}
+
+// -----
+// Tests that a transposed winograd_filter gathers the kernel flipped with
+// its channels swapped.
+// CHECK-DAG: #[[FLIP:.*]] = affine_map<(d0, d1, d2, d3) -> (d3, d2, -d0 + 2, -d1 + 2)>
+// CHECK-LABEL: func.func @winograd_transposed
+func.func @winograd_transposed(%w: tensor<8x4x3x3xf32>) -> tensor<4x4x4x8xf32> {
+  // CHECK: linalg.generic {indexing_maps = [#[[FLIP]], {{.*}}]{{.*}} ins(%{{.*}} : tensor<8x4x3x3xf32>) outs(%{{.*}} : tensor<3x3x4x8xf32>)
+  // CHECK: linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<16x9xf32>, tensor<9x32xf32>)
+  // CHECK: tensor.expand_shape %{{.*}} output_shape [4, 4, 4, 8]
+  %u = dl.winograd_filter %w {transposed} : tensor<8x4x3x3xf32> -> tensor<4x4x4x8xf32>
+  return %u : tensor<4x4x4x8xf32>
 }
