@@ -2,6 +2,7 @@
 
 #include "compiler/Codegen/CPU/DotProducts.h"
 #include "compiler/Codegen/CPU/Im2Col.h"
+#include "compiler/Codegen/CPU/PoolRows.h"
 #include "compiler/Codegen/CPU/Passes.h"
 #include "compiler/Codegen/CPU/RegisterTile.h"
 #include "compiler/Codegen/CPU/Winograd.h"
@@ -335,6 +336,11 @@ struct WindowLoopOrder : dlc::impl::WindowLoopOrderBase<WindowLoopOrder> {
           rewriter.replaceOp(conv, *result);
           continue;
         }
+      }
+      if (FailureOr<Value> pooled = dlc::vectorizePoolRows(rewriter, op, lanes);
+          succeeded(pooled)) {
+        rewriter.replaceOp(op, *pooled);
+        continue;
       }
       FailureOr<linalg::GenericOp> generic =
           linalg::generalizeNamedOp(rewriter, op);

@@ -118,13 +118,14 @@ func.func @odd_channels(%x: tensor<?x8x10x10xf32>, %w: tensor<5x8x3x3xf32>, %o: 
 }
 
 // -----
-// Tests that pooling puts its window loops outside the output row too.
+// Tests that a stride-1 pooling puts its window loops outside the output
+// row too (its row is contiguous in the input).
 // CHECK-LABEL: func.func @pool
 // CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction", "reduction", "parallel", "parallel"]
 // CHECK: arith.maximumf
-func.func @pool(%x: tensor<?x8x64x64xf32>, %k: tensor<2x2xf32>, %o: tensor<?x8x32x32xf32>) -> tensor<?x8x32x32xf32> {
-  %0 = linalg.pooling_nchw_max {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%x, %k : tensor<?x8x64x64xf32>, tensor<2x2xf32>) outs(%o : tensor<?x8x32x32xf32>) -> tensor<?x8x32x32xf32>
-  return %0 : tensor<?x8x32x32xf32>
+func.func @pool(%x: tensor<?x8x64x64xf32>, %k: tensor<2x2xf32>, %o: tensor<?x8x63x63xf32>) -> tensor<?x8x63x63xf32> {
+  %0 = linalg.pooling_nchw_max {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %k : tensor<?x8x64x64xf32>, tensor<2x2xf32>) outs(%o : tensor<?x8x63x63xf32>) -> tensor<?x8x63x63xf32>
+  return %0 : tensor<?x8x63x63xf32>
 }
 
 // -----
@@ -351,4 +352,35 @@ func.func @winograd(%at: tensor<2x4xf32>, %bt: tensor<4x4xf32>, %u: tensor<4x4x8
     linalg.yield %s : f32
   } -> tensor<?x8x9x37xf32>
   return %r : tensor<?x8x9x37xf32>
+}
+
+// -----
+// Tests that a stride-2 max pooling reads, per window row, 32 contiguous
+// inputs at columns 2*tx and 2*tx + 2 for 16 outputs and picks the window's
+// columns with even and odd shuffles, combined in the named op's order
+// (kw = 0, 1, 2); the last 2 outputs read 4 inputs, the one that reaches
+// past the row's 37 columns masked.
+// CHECK-LABEL: func.func @pool_rows
+// CHECK: scf.for
+// CHECK: scf.for {{.*}} to %c4
+// CHECK: scf.for {{.*}} to %c4
+// CHECK: %[[ACC:.*]] = vector.transfer_read %{{.*}} : tensor<?x4x4x18xf32>, vector<16xf32>
+// CHECK: %[[R0:.*]] = vector.transfer_read %arg0[%{{.*}}, %{{.*}}, %{{.*}}, %c0{{.*}}]{{.*}}{in_bounds = [true]} : tensor<?x4x9x37xf32>, vector<32xf32>
+// CHECK: %[[E0:.*]] = vector.shuffle %[[R0]], %[[R0]] [0, 2, 4, {{.*}}, 28, 30]
+// CHECK: %[[M0:.*]] = arith.maximumf %[[ACC]], %[[E0]] : vector<16xf32>
+// CHECK: %[[O0:.*]] = vector.shuffle %[[R0]], %[[R0]] [1, 3, 5, {{.*}}, 29, 31]
+// CHECK: %[[M1:.*]] = arith.maximumf %[[M0]], %[[O0]] : vector<16xf32>
+// CHECK: %[[R2:.*]] = vector.transfer_read %arg0[%{{.*}}, %{{.*}}, %{{.*}}, %c2{{.*}}]{{.*}} : tensor<?x4x9x37xf32>, vector<32xf32>
+// CHECK: %[[E2:.*]] = vector.shuffle %[[R2]], %[[R2]] [0, 2, 4, {{.*}}, 28, 30]
+// CHECK: arith.maximumf %[[M1]], %[[E2]] : vector<16xf32>
+// CHECK-COUNT-6: arith.maximumf
+// CHECK: vector.transfer_write %{{.*}} {in_bounds = [true]} : vector<16xf32>, tensor<?x4x4x18xf32>
+// CHECK: vector.transfer_read %arg0[%{{.*}}, %{{.*}}, %{{.*}}, %c32{{.*}}]{{.*}}{in_bounds = [true]} : tensor<?x4x9x37xf32>, vector<4xf32>
+// CHECK: vector.transfer_read %arg0[%{{.*}}, %{{.*}}, %{{.*}}, %c34{{.*}}], %{{[a-z0-9_]*}} : tensor<?x4x9x37xf32>, vector<4xf32>
+// CHECK: vector.transfer_write %{{.*}} {in_bounds = [true]} : vector<2xf32>, tensor<?x4x4x18xf32>
+func.func @pool_rows(%x: tensor<?x4x9x37xf32>, %y: tensor<?x4x4x18xf32>) -> tensor<?x4x4x18xf32> {
+  %w = tensor.empty() : tensor<3x3xf32>
+  %r = linalg.pooling_nchw_max {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
+      ins(%x, %w : tensor<?x4x9x37xf32>, tensor<3x3xf32>) outs(%y : tensor<?x4x4x18xf32>) -> tensor<?x4x4x18xf32>
+  return %r : tensor<?x4x4x18xf32>
 }
