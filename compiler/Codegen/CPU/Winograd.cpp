@@ -35,8 +35,8 @@ struct WinogradKernel {
   OpBuilder &b;
   Location loc;
   int64_t lanes;
-  /// Tiles per row (TW) and rows of tiles; whole vectors of tiles.
-  int64_t tileCols, tileRows, paddedTiles;
+  /// Tiles (2x2 output blocks) per row.
+  int64_t tileCols;
 
   Value index(int64_t v) { return b.create<arith::ConstantIndexOp>(loc, v); }
   Value affine(Value v, int64_t scale, int64_t offset) {
@@ -69,6 +69,15 @@ struct WinogradKernel {
     return sum;
   }
 
+  /// Element j of each row of `grid`.
+  static SmallVector<Value> column(ArrayRef<SmallVector<Value>> grid,
+                                   int64_t j) {
+    SmallVector<Value> c;
+    for (const SmallVector<Value> &row : grid)
+      c.push_back(row[j]);
+    return c;
+  }
+
   /// Lanes from, from + step, ... of `v`, `count` of them.
   Value lanesOf(Value v, int64_t from, int64_t step, int64_t count) {
     SmallVector<int64_t> mask;
@@ -96,16 +105,13 @@ struct WinogradKernel {
     }
     Value t0 = affine(ty, tileCols, tx);
     for (int64_t a = 0; a < kAlpha; ++a) {
-      SmallVector<Value> column;
-      for (int64_t j = 0; j < kAlpha; ++j) {
-        SmallVector<Value> ds;
-        for (int64_t i = 0; i < kAlpha; ++i)
-          ds.push_back(d[i][j]);
-        column.push_back(combine(ds, kBt[a]));
-      }
+      // Bt d: row a of the patch's rows combined, then its columns.
+      SmallVector<Value> rowA;
+      for (int64_t j = 0; j < kAlpha; ++j)
+        rowA.push_back(combine(column(d, j), kBt[a]));
       for (int64_t bb = 0; bb < kAlpha; ++bb)
         v = b.create<vector::TransferWriteOp>(
-                 loc, combine(column, kBt[bb]), v,
+                 loc, combine(rowA, kBt[bb]), v,
                  ValueRange{index(a), index(bb), c, t0}, ArrayRef<bool>{true})
                 .getResult();
     }
@@ -130,12 +136,8 @@ struct WinogradKernel {
     auto row = VectorType::get({kM * n}, b.getF32Type());
     for (int64_t i = 0; i < rows; ++i) {
       SmallVector<Value> s;
-      for (int64_t bb = 0; bb < kAlpha; ++bb) {
-        SmallVector<Value> column;
-        for (int64_t a = 0; a < kAlpha; ++a)
-          column.push_back(ms[a][bb]);
-        s.push_back(combine(column, kAt[i]));
-      }
+      for (int64_t bb = 0; bb < kAlpha; ++bb)
+        s.push_back(combine(column(ms, bb), kAt[i]));
       SmallVector<int64_t> interleave;
       for (int64_t k = 0; k < n; ++k)
         for (int64_t j = 0; j < kM; ++j)
@@ -253,7 +255,7 @@ FailureOr<Value> dlc::convolveByWinograd(RewriterBase &rewriter,
   Location loc = op.getLoc();
   rewriter.setInsertionPoint(op);
   OpBuilder &b = rewriter;
-  WinogradKernel k{b, loc, lanes, tileCols, tileRows, paddedTiles};
+  WinogradKernel k{b, loc, lanes, tileCols};
   Type f32 = b.getF32Type();
   linalg::GenericOp product;
   auto perSample = b.create<scf::ForOp>(
