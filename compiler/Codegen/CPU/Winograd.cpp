@@ -239,7 +239,7 @@ FailureOr<Value> dlc::convolveByWinograd(RewriterBase &rewriter,
       ShapedType::isDynamicShape(xt.getShape().drop_front()) ||
       ShapedType::isDynamicShape(yt.getShape().drop_front()))
     return failure();
-  int64_t filters = ut.getDimSize(2), channels = ut.getDimSize(3);
+  int64_t filters = ut.getDimSize(1), channels = ut.getDimSize(2);
   int64_t height = yt.getDimSize(2), width = yt.getDimSize(3);
   int64_t tileRows = llvm::divideCeil(height, kM),
           tileCols = llvm::divideCeil(width, kM);
@@ -255,6 +255,12 @@ FailureOr<Value> dlc::convolveByWinograd(RewriterBase &rewriter,
   Location loc = op.getLoc();
   rewriter.setInsertionPoint(op);
   OpBuilder &b = rewriter;
+  // u[4a + b, f, c] as u[a, b, f, c].
+  u = b.create<tensor::ExpandShapeOp>(
+      loc,
+      RankedTensorType::get({kAlpha, kAlpha, filters, channels},
+                            ut.getElementType()),
+      u, SmallVector<ReassociationIndices>{{0, 1}, {2}, {3}});
   WinogradKernel k{b, loc, lanes, tileCols};
   Type f32 = b.getF32Type();
   linalg::GenericOp product;

@@ -315,7 +315,7 @@ Value matrix(OpBuilder &b, Location loc, const float (&m)[Rows][Cols]) {
       loc, DenseElementsAttr::get(type, ArrayRef<float>(values)));
 }
 
-/// u[a, b, x, y] = sum over i, j of G[a, i] G[b, j] k[i, j, x, y], the
+/// u[4a + b, x, y] = sum over i, j of G[a, i] G[b, j] k[i, j, x, y], the
 /// kernel k = w (x, y = f, c) or, transposed, w flipped with its channels
 /// swapped: one matrix product [16, 9] x [9, X*Y] with the constant
 /// G[a, i] G[b, j], on the kernel gathered to [3, 3, X, Y].
@@ -326,7 +326,7 @@ struct WinogradFilterLowering : OpConversionPattern<dl::WinogradFilterOp> {
     Location loc = op.getLoc();
     using namespace dl::winograd;
     RankedTensorType type = op.getType();
-    int64_t x = type.getDimSize(2), y = type.getDimSize(3);
+    int64_t x = type.getDimSize(1), y = type.getDimSize(2);
     Type f32 = type.getElementType();
     AffineExpr i, j, e0, e1;
     bindDims(b.getContext(), i, j, e0, e1);
@@ -353,15 +353,17 @@ struct WinogradFilterLowering : OpConversionPattern<dl::WinogradFilterOp> {
              loc, TypeRange{flatType}, ValueRange{matrix(b, loc, gg), rows},
              ValueRange{filledTensor(b, loc, flatType, Value(), 0.0)})
             .getResult(0);
+    // [16, X, Y]: its matrix product's rows stay one loop (register blocks
+    // of rows) when the reshape folds into it.
     b.replaceOpWithNewOp<tensor::ExpandShapeOp>(
-        op, type, product, SmallVector<ReassociationIndices>{{0, 1}, {2, 3}});
+        op, type, product, SmallVector<ReassociationIndices>{{0}, {1, 2}});
     return success();
   }
 };
 
 /// The reference form of F(2x2, 3x3), one linalg.generic over
 /// (n, f, oy, ox, c, a, b, i, j):
-///   y[n, f, oy, ox] += At[oy % 2, a] At[ox % 2, b] u[a, b, f, c]
+///   y[n, f, oy, ox] += At[oy % 2, a] At[ox % 2, b] u[4a + b, f, c]
 ///                      Bt[a, i] Bt[b, j] x[n, c, 2(oy / 2) + i, 2(ox / 2) + j]
 /// on the input padded to whole 2x2 blocks. Exact but 16 times the work of
 /// the transforms: the CPU code generation recognises it (kConvolutionAttr)
@@ -395,7 +397,7 @@ struct WinogradConv2DLowering : OpConversionPattern<dl::WinogradConv2DOp> {
     SmallVector<AffineMap> maps = {
         map({oy % kM, a}),
         map({ox % kM, bb}),
-        map({a, bb, f, c}),
+        map({a * kAlpha + bb, f, c}),
         map({a, i}),
         map({bb, j}),
         map({n, c, oy.floorDiv(kM) * kM + i, ox.floorDiv(kM) * kM + j}),

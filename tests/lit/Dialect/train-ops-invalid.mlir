@@ -271,25 +271,25 @@ func.func @fold_batchnorm_channels(%w: tensor<8x3x3x3xf32>, %s: tensor<4xf32>) {
 func.func @winograd_filter_kernel(%w: tensor<8x4x5x5xf32>) {
   // expected-error@+2 {{expects a 3x3 kernel}}
   // expected-error@+1 {{'dl.winograd_filter' op failed to infer returned types}}
-  %0 = dl.winograd_filter %w : tensor<8x4x5x5xf32> -> tensor<4x4x8x4xf32>
+  %0 = dl.winograd_filter %w : tensor<8x4x5x5xf32> -> tensor<16x8x4xf32>
   return
 }
 
 // -----
 // Tests that winograd_conv2d's filter has the input's channels.
-func.func @winograd_conv2d_channels(%x: tensor<?x3x8x8xf32>, %u: tensor<4x4x8x4xf32>) {
+func.func @winograd_conv2d_channels(%x: tensor<?x3x8x8xf32>, %u: tensor<16x8x4xf32>) {
   // expected-error@+2 {{filter expects 4 input channels, the input has 3}}
   // expected-error@+1 {{'dl.winograd_conv2d' op failed to infer returned types}}
-  %0 = dl.winograd_conv2d %x, %u : tensor<?x3x8x8xf32>, tensor<4x4x8x4xf32> -> tensor<?x8x6x6xf32>
+  %0 = dl.winograd_conv2d %x, %u : tensor<?x3x8x8xf32>, tensor<16x8x4xf32> -> tensor<?x8x6x6xf32>
   return
 }
 
 // -----
-// Tests that winograd_conv2d's filter is [4, 4, F, C].
-func.func @winograd_conv2d_filter(%x: tensor<?x4x8x8xf32>, %u: tensor<3x3x8x4xf32>) {
-  // expected-error@+2 {{expects a filter of shape [4, 4, F, C]}}
+// Tests that winograd_conv2d's filter is [16, F, C].
+func.func @winograd_conv2d_filter(%x: tensor<?x4x8x8xf32>, %u: tensor<9x8x4xf32>) {
+  // expected-error@+2 {{expects a filter of shape [16, F, C]}}
   // expected-error@+1 {{'dl.winograd_conv2d' op failed to infer returned types}}
-  %0 = dl.winograd_conv2d %x, %u : tensor<?x4x8x8xf32>, tensor<3x3x8x4xf32> -> tensor<?x8x6x6xf32>
+  %0 = dl.winograd_conv2d %x, %u : tensor<?x4x8x8xf32>, tensor<9x8x4xf32> -> tensor<?x8x6x6xf32>
   return
 }
 

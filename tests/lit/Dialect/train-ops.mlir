@@ -111,11 +111,11 @@ func.func @updates(%p: tensor<4xf32>, %g: tensor<4xf32>, %b: tensor<4xf32>, %v: 
 // CHECK-LABEL: func.func @winograd
 func.func @winograd(%x: tensor<?x4x9x7xf32>, %w: tensor<8x4x3x3xf32>, %b: tensor<8xf32>)
     -> tensor<?x8x9x7xf32> {
-  // CHECK: %[[U:.*]] = dl.winograd_filter %{{.*}} : tensor<8x4x3x3xf32> -> tensor<4x4x8x4xf32>
-  %u = dl.winograd_filter %w : tensor<8x4x3x3xf32> -> tensor<4x4x8x4xf32>
-  // CHECK: dl.winograd_conv2d %{{.*}}, %[[U]], %{{.*}} {padding = array<i64: 1, 1>} : tensor<?x4x9x7xf32>, tensor<4x4x8x4xf32>, tensor<8xf32> -> tensor<?x8x9x7xf32>
+  // CHECK: %[[U:.*]] = dl.winograd_filter %{{.*}} : tensor<8x4x3x3xf32> -> tensor<16x8x4xf32>
+  %u = dl.winograd_filter %w : tensor<8x4x3x3xf32> -> tensor<16x8x4xf32>
+  // CHECK: dl.winograd_conv2d %{{.*}}, %[[U]], %{{.*}} {padding = array<i64: 1, 1>} : tensor<?x4x9x7xf32>, tensor<16x8x4xf32>, tensor<8xf32> -> tensor<?x8x9x7xf32>
   %y = dl.winograd_conv2d %x, %u, %b {padding = array<i64: 1, 1>}
-      : tensor<?x4x9x7xf32>, tensor<4x4x8x4xf32>, tensor<8xf32> -> tensor<?x8x9x7xf32>
+      : tensor<?x4x9x7xf32>, tensor<16x8x4xf32>, tensor<8xf32> -> tensor<?x8x9x7xf32>
   return %y : tensor<?x8x9x7xf32>
 }
 

@@ -11,21 +11,21 @@
 // gradients (dy with the transposed filter, padded by 2 - pad) take it too.
 
 // CHECK-LABEL: func.func @forward(
-// CHECK: %[[U:.*]] = dl.winograd_filter %arg1 : tensor<32x16x3x3xf32> -> tensor<4x4x32x16xf32>
-// CHECK: %[[Y:.*]] = dl.winograd_conv2d %arg0, %[[U]], %arg2 {padding = array<i64: 1, 1>} : tensor<?x16x16x18xf32>, tensor<4x4x32x16xf32>, tensor<32xf32> -> tensor<?x32x16x18xf32>
-// CHECK: %[[U2:.*]] = dl.winograd_filter %arg3 : tensor<16x32x3x3xf32> -> tensor<4x4x16x32xf32>
-// CHECK: dl.winograd_conv2d %[[Y]], %[[U2]] : tensor<?x32x16x18xf32>, tensor<4x4x16x32xf32> -> tensor<?x16x14x16xf32>
+// CHECK: %[[U:.*]] = dl.winograd_filter %arg1 : tensor<32x16x3x3xf32> -> tensor<16x32x16xf32>
+// CHECK: %[[Y:.*]] = dl.winograd_conv2d %arg0, %[[U]], %arg2 {padding = array<i64: 1, 1>} : tensor<?x16x16x18xf32>, tensor<16x32x16xf32>, tensor<32xf32> -> tensor<?x32x16x18xf32>
+// CHECK: %[[U2:.*]] = dl.winograd_filter %arg3 : tensor<16x32x3x3xf32> -> tensor<16x16x32xf32>
+// CHECK: dl.winograd_conv2d %[[Y]], %[[U2]] : tensor<?x32x16x18xf32>, tensor<16x16x32xf32> -> tensor<?x16x14x16xf32>
 // CHECK-COUNT-5: dl.conv2d
 // CHECK-NOT: winograd
 // CHECK-LABEL: func.func @other(
 // CHECK: dl.conv2d
 // CHECK-LABEL: func.func @train_step(
-// CHECK: %[[TU:.*]] = dl.winograd_filter %arg1 : tensor<32x16x3x3xf32> -> tensor<4x4x32x16xf32>
+// CHECK: %[[TU:.*]] = dl.winograd_filter %arg1 : tensor<32x16x3x3xf32> -> tensor<16x32x16xf32>
 // CHECK: dl.winograd_conv2d %arg0, %[[TU]] {padding = array<i64: 1, 1>}
-// CHECK: %[[TT:.*]] = dl.winograd_filter %arg1 {transposed} : tensor<32x16x3x3xf32> -> tensor<4x4x16x32xf32>
-// CHECK: dl.winograd_conv2d %arg2, %[[TT]] {padding = array<i64: 1, 1>} : tensor<?x32x16x18xf32>, tensor<4x4x16x32xf32> -> tensor<?x16x16x18xf32>
+// CHECK: %[[TT:.*]] = dl.winograd_filter %arg1 {transposed} : tensor<32x16x3x3xf32> -> tensor<16x16x32xf32>
+// CHECK: dl.winograd_conv2d %arg2, %[[TT]] {padding = array<i64: 1, 1>} : tensor<?x32x16x18xf32>, tensor<16x16x32xf32> -> tensor<?x16x16x18xf32>
 // CHECK: %[[TV:.*]] = dl.winograd_filter %arg1 {transposed}
-// CHECK: dl.winograd_conv2d %arg3, %[[TV]] {padding = array<i64: 2, 2>} : tensor<?x32x14x16xf32>, tensor<4x4x16x32xf32> -> tensor<?x16x16x18xf32>
+// CHECK: dl.winograd_conv2d %arg3, %[[TV]] {padding = array<i64: 2, 2>} : tensor<?x32x14x16xf32>, tensor<16x16x32xf32> -> tensor<?x16x16x18xf32>
 // CHECK: dl.conv2d_grad_input %arg4, %arg1 {padding = array<i64: 1, 1>, stride = array<i64: 2, 2>}
 
 // PREP: func.func @prepare(

@@ -347,7 +347,7 @@ LogicalResult WinogradFilterOp::inferReturnTypes(MLIRContext *,
   if (w[2] != 3 || w[3] != 3)
     return check.fail("expects a 3x3 kernel");
   bool t = op.getTransposed();
-  types.push_back(tensorOf(op.getWeight(), {4, 4, w[t ? 1 : 0], w[t ? 0 : 1]}));
+  types.push_back(tensorOf(op.getWeight(), {16, w[t ? 1 : 0], w[t ? 0 : 1]}));
   return success();
 }
 
@@ -356,21 +356,21 @@ LogicalResult WinogradConv2DOp::inferReturnTypes(
     SmallVectorImpl<Type> &types) {
   ShapeChecker check{loc};
   if (failed(check.rank(op.getInput(), 4, "input", "[N, C, H, W]")) ||
-      failed(check.rank(op.getFilter(), 4, "filter", "[4, 4, F, C]")) ||
+      failed(check.rank(op.getFilter(), 3, "filter", "[16, F, C]")) ||
       failed(check.pair(op.getPadding(), "padding", 0)))
     return failure();
   ArrayRef<int64_t> in = shapeOf(op.getInput()), u = shapeOf(op.getFilter());
-  if (u[0] != 4 || u[1] != 4)
-    return check.fail("expects a filter of shape [4, 4, F, C]");
-  if (failed(check.dimsMatch(in[1], u[3],
-                             "filter expects " + Twine(u[3]) +
+  if (u[0] != 16)
+    return check.fail("expects a filter of shape [16, F, C]");
+  if (failed(check.dimsMatch(in[1], u[2],
+                             "filter expects " + Twine(u[2]) +
                                  " input channels, the input has " +
                                  Twine(in[1]))))
     return failure();
   FailureOr<RankedTensorType> out = windowResult(
-      check, op.getInput(), u[2], {3, 3}, {1, 1}, op.getPadding(), {1, 1});
+      check, op.getInput(), u[1], {3, 3}, {1, 1}, op.getPadding(), {1, 1});
   if (failed(out) ||
-      failed(check.perChannel(op.getBias(), u[2], "a bias")))
+      failed(check.perChannel(op.getBias(), u[1], "a bias")))
     return failure();
   types.push_back(*out);
   return success();

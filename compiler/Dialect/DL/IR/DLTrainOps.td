@@ -416,16 +416,16 @@ def DL_FoldBatchNormOp : DL_Op<"fold_batchnorm", [Pure, InferTypeOpAdaptor,
 def DL_WinogradFilterOp : DL_Op<"winograd_filter", [Pure, InferTypeOpAdaptor]> {
   let summary = "A 3x3 convolution's weight in Winograd F(2x2, 3x3) form";
   let description = [{
-    `u[a, b, f, c] = sum over i, j of G[a, i] * G[b, j] * w[f, c, i, j]`
+    `u[4a + b, f, c] = sum over i, j of G[a, i] * G[b, j] * w[f, c, i, j]`
     for a weight `[F, C, 3, 3]` and Lavin and Gray's `G` (4 x 3); the result
-    is `[4, 4, F, C]`: one matrix of filters x channels per point of the
+    is `[16, F, C]`: one matrix of filters x channels per point (a, b) of the
     transformed 4 x 4 patch (`dl.winograd_conv2d`). With `transposed`, the
     filter of the convolution's input gradient, whose kernel is `w` flipped
     with its channels swapped: `G[a, i] * G[b, j] * w[f, c, 2 - i, 2 - j]`
-    into `[4, 4, C, F]`.
+    into `[16, C, F]`.
 
     ```mlir
-    %u = dl.winograd_filter %w : tensor<64x32x3x3xf32> -> tensor<4x4x64x32xf32>
+    %u = dl.winograd_filter %w : tensor<64x32x3x3xf32> -> tensor<16x64x32xf32>
     ```
   }];
   let arguments = (ins DL_FloatTensor:$weight, UnitAttr:$transposed);
@@ -439,7 +439,7 @@ def DL_WinogradConv2DOp : DL_Op<"winograd_conv2d", [Pure, InferTypeOpAdaptor]> {
   let summary = "A stride-1 3x3 convolution by Winograd's F(2x2, 3x3)";
   let description = [{
     `dl.conv2d` of `input` `[N, C, H, W]` with the 3 x 3 weight that
-    `dl.winograd_filter` turned into `filter` `[4, 4, F, C]`, stride and
+    `dl.winograd_filter` turned into `filter` `[16, F, C]`, stride and
     dilation 1, one group, optional bias `[F]`; result
     `[N, F, H + 2*pad - 2, W + 2*pad - 2]`. Each 2 x 2 output block is
     `At [u * (Bt d B)] A` summed over the channels, for its 4 x 4 input
@@ -448,7 +448,7 @@ def DL_WinogradConv2DOp : DL_Op<"winograd_conv2d", [Pure, InferTypeOpAdaptor]> {
 
     ```mlir
     %y = dl.winograd_conv2d %x, %u, %b {padding = array<i64: 1, 1>}
-        : tensor<?x32x56x56xf32>, tensor<4x4x64x32xf32>, tensor<64xf32>
+        : tensor<?x32x56x56xf32>, tensor<16x64x32xf32>, tensor<64xf32>
         -> tensor<?x64x56x56xf32>
     ```
   }];

@@ -331,16 +331,16 @@ func.func @conv_weight_grad(%dy: tensor<8x?xf32>, %cols: tensor<4x2x2x?xf32>, %c
 // CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[%[[N]], 0, 0, 0] [1, 8, 9, 37]
 #at_y = affine_map<(n, f, oy, ox, c, a, b, i, j) -> (oy mod 2, a)>
 #at_x = affine_map<(n, f, oy, ox, c, a, b, i, j) -> (ox mod 2, b)>
-#u = affine_map<(n, f, oy, ox, c, a, b, i, j) -> (a, b, f, c)>
+#u = affine_map<(n, f, oy, ox, c, a, b, i, j) -> (a * 4 + b, f, c)>
 #bt_y = affine_map<(n, f, oy, ox, c, a, b, i, j) -> (a, i)>
 #bt_x = affine_map<(n, f, oy, ox, c, a, b, i, j) -> (b, j)>
 #x = affine_map<(n, f, oy, ox, c, a, b, i, j) -> (n, c, (oy floordiv 2) * 2 + i, (ox floordiv 2) * 2 + j)>
 #y = affine_map<(n, f, oy, ox, c, a, b, i, j) -> (n, f, oy, ox)>
-func.func @winograd(%at: tensor<2x4xf32>, %bt: tensor<4x4xf32>, %u: tensor<4x4x8x4xf32>,
+func.func @winograd(%at: tensor<2x4xf32>, %bt: tensor<4x4xf32>, %u: tensor<16x8x4xf32>,
                     %x: tensor<?x4x12x40xf32>, %y: tensor<?x8x9x37xf32>) -> tensor<?x8x9x37xf32> {
   %r = linalg.generic {indexing_maps = [#at_y, #at_x, #u, #bt_y, #bt_x, #x, #y],
                        iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "reduction", "reduction"]}
-      ins(%at, %at, %u, %bt, %bt, %x : tensor<2x4xf32>, tensor<2x4xf32>, tensor<4x4x8x4xf32>, tensor<4x4xf32>, tensor<4x4xf32>, tensor<?x4x12x40xf32>)
+      ins(%at, %at, %u, %bt, %bt, %x : tensor<2x4xf32>, tensor<2x4xf32>, tensor<16x8x4xf32>, tensor<4x4xf32>, tensor<4x4xf32>, tensor<?x4x12x40xf32>)
       outs(%y : tensor<?x8x9x37xf32>) attrs = {dl.winograd} {
   ^bb0(%a0: f32, %a1: f32, %a2: f32, %a3: f32, %a4: f32, %a5: f32, %out: f32):
     %m0 = arith.mulf %a0, %a1 : f32

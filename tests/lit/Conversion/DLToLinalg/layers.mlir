@@ -111,13 +111,13 @@ func.func @winograd(%x: tensor<?x4x9x7xf32>, %w: tensor<8x4x3x3xf32>, %b: tensor
   // CHECK: %[[K:.*]] = linalg.generic {{.*}} ins(%{{.*}} : tensor<8x4x3x3xf32>) outs(%{{.*}} : tensor<3x3x8x4xf32>)
   // CHECK: %[[ROWS:.*]] = tensor.collapse_shape %[[K]] {{\[}}[0, 1], [2, 3]] : tensor<3x3x8x4xf32> into tensor<9x32xf32>
   // CHECK: %[[P:.*]] = linalg.matmul ins(%{{.*}}, %[[ROWS]] : tensor<16x9xf32>, tensor<9x32xf32>)
-  // CHECK: %[[U:.*]] = tensor.expand_shape %[[P]] {{\[}}[0, 1], [2, 3]] output_shape [4, 4, 8, 4]
-  %u = dl.winograd_filter %w : tensor<8x4x3x3xf32> -> tensor<4x4x8x4xf32>
+  // CHECK: %[[U:.*]] = tensor.expand_shape %[[P]] {{\[}}[0], [1, 2]] output_shape [16, 8, 4]
+  %u = dl.winograd_filter %w : tensor<8x4x3x3xf32> -> tensor<16x8x4xf32>
   // CHECK: %[[PAD:.*]] = tensor.insert_slice %{{.*}} into %{{.*}}[0, 0, 1, 1] [%{{.*}}, 4, 9, 7] [1, 1, 1, 1] : tensor<?x4x9x7xf32> into tensor<?x4x12x10xf32>
   // CHECK: %[[INIT:.*]] = linalg.generic {{.*}} ins(%{{.*}} : tensor<8xf32>)
-  // CHECK: linalg.generic {indexing_maps = [#[[AT_Y]], #[[AT_X]], {{.*}}, #[[PATCH]], {{.*}}], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "reduction", "reduction"]} ins(%{{.*}}, %{{.*}}, %[[U]], %{{.*}}, %{{.*}}, %[[PAD]] : tensor<2x4xf32>, tensor<2x4xf32>, tensor<4x4x8x4xf32>, tensor<4x4xf32>, tensor<4x4xf32>, tensor<?x4x12x10xf32>) outs(%[[INIT]] : tensor<?x8x9x7xf32>) attrs = {dl.winograd}
+  // CHECK: linalg.generic {indexing_maps = [#[[AT_Y]], #[[AT_X]], {{.*}}, #[[PATCH]], {{.*}}], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "reduction", "reduction"]} ins(%{{.*}}, %{{.*}}, %[[U]], %{{.*}}, %{{.*}}, %[[PAD]] : tensor<2x4xf32>, tensor<2x4xf32>, tensor<16x8x4xf32>, tensor<4x4xf32>, tensor<4x4xf32>, tensor<?x4x12x10xf32>) outs(%[[INIT]] : tensor<?x8x9x7xf32>) attrs = {dl.winograd}
   %y = dl.winograd_conv2d %x, %u, %b {padding = array<i64: 1, 1>}
-      : tensor<?x4x9x7xf32>, tensor<4x4x8x4xf32>, tensor<8xf32> -> tensor<?x8x9x7xf32>
+      : tensor<?x4x9x7xf32>, tensor<16x8x4xf32>, tensor<8xf32> -> tensor<?x8x9x7xf32>
   return %y : tensor<?x8x9x7xf32>
 }
 
@@ -140,10 +140,10 @@ func.func @transposed_dense(%x: tensor<?x64xf32>, %w: tensor<32x64xf32>, %b: ten
 // its channels swapped.
 // CHECK-DAG: #[[FLIP:.*]] = affine_map<(d0, d1, d2, d3) -> (d3, d2, -d0 + 2, -d1 + 2)>
 // CHECK-LABEL: func.func @winograd_transposed
-func.func @winograd_transposed(%w: tensor<8x4x3x3xf32>) -> tensor<4x4x4x8xf32> {
+func.func @winograd_transposed(%w: tensor<8x4x3x3xf32>) -> tensor<16x4x8xf32> {
   // CHECK: linalg.generic {indexing_maps = [#[[FLIP]], {{.*}}]{{.*}} ins(%{{.*}} : tensor<8x4x3x3xf32>) outs(%{{.*}} : tensor<3x3x4x8xf32>)
   // CHECK: linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<16x9xf32>, tensor<9x32xf32>)
-  // CHECK: tensor.expand_shape %{{.*}} output_shape [4, 4, 4, 8]
-  %u = dl.winograd_filter %w {transposed} : tensor<8x4x3x3xf32> -> tensor<4x4x4x8xf32>
-  return %u : tensor<4x4x4x8xf32>
+  // CHECK: tensor.expand_shape %{{.*}} output_shape [16, 4, 8]
+  %u = dl.winograd_filter %w {transposed} : tensor<8x4x3x3xf32> -> tensor<16x4x8xf32>
+  return %u : tensor<16x4x8xf32>
 }
