@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <map>
@@ -218,6 +219,12 @@ TEST(Model, ThreadsSplitTheBatchWithoutChangingResults) {
   for (std::thread &t : callers)
     t.join();
   EXPECT_EQ(equal, 4 * 20);
+  // Idle threads spin briefly, then sleep: after a pause longer than the
+  // spin they are woken (a lost wake-up would hang here).
+  for (int r = 0; r < 3; ++r) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    EXPECT_EQ(m.forward(7, {x.data()}), one);
+  }
   EXPECT_EQ(dlrt_model_set_threads(nullptr, 2), DLRT_ERROR_ARGUMENT);
   EXPECT_THROW(m.setThreads(-1), dlrt::Error);
 }

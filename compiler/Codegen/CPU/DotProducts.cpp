@@ -16,6 +16,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Codegen/CPU/DotProducts.h"
+#include "compiler/Codegen/CPU/Loops.h"
 #include "compiler/Codegen/Common/Contraction.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -146,16 +147,9 @@ struct DotProductKernel {
     return c;
   }
 
-  /// `c` with `body(c, iv)` applied for iv in [from, to) by `step`.
   Value loop(Value c, Value from, Value to, int64_t step,
              function_ref<Value(Value, Value)> body) {
-    // The body builder is `b` itself, placed in the loop's body.
-    auto forOp = b.create<scf::ForOp>(
-        loc, from, to, index(step), ValueRange{c},
-        [&](OpBuilder &, Location l, Value iv, ValueRange args) {
-          b.create<scf::YieldOp>(l, body(args[0], iv));
-        });
-    return forOp.getResult(0);
+    return dlc::forLoop(b, loc, c, from, to, step, body);
   }
 };
 

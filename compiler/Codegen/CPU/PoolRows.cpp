@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Codegen/CPU/PoolRows.h"
+#include "compiler/Codegen/CPU/Loops.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -48,12 +49,7 @@ FailureOr<Value> dlc::vectorizePoolRows(RewriterBase &b, linalg::LinalgOp op,
   };
   auto loop = [&](Value acc, Value count,
                   function_ref<Value(Value, Value)> body) -> Value {
-    auto forOp = b.create<scf::ForOp>(
-        loc, index(0), count, index(1), ValueRange{acc},
-        [&](OpBuilder &, Location l, Value iv, ValueRange args) {
-          b.create<scf::YieldOp>(l, body(args[0], iv));
-        });
-    return forOp.getResult(0);
+    return dlc::forLoop(b, loc, acc, index(0), count, 1, body);
   };
   // The outputs [tx, tx + n) of row oh of channel c of sample i.
   auto block = [&](Value out, Value i, Value c, Value oh, int64_t tx,

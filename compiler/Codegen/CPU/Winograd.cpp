@@ -18,7 +18,9 @@
 
 #include "compiler/Codegen/CPU/Winograd.h"
 
+#include "compiler/Codegen/CPU/Loops.h"
 #include "compiler/Codegen/CPU/RegisterTile.h"
+#include "compiler/Codegen/Common/Contraction.h"
 #include "compiler/Dialect/DL/IR/Winograd.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -171,12 +173,7 @@ struct WinogradKernel {
   Value loop(Value acc, int64_t count, function_ref<Value(Value, Value)> body) {
     if (count == 0)
       return acc;
-    auto forOp = b.create<scf::ForOp>(
-        loc, index(0), index(count), index(1), ValueRange{acc},
-        [&](OpBuilder &, Location l, Value iv, ValueRange args) {
-          b.create<scf::YieldOp>(l, body(args[0], iv));
-        });
-    return forOp.getResult(0);
+    return dlc::forLoop(b, loc, acc, index(0), index(count), 1, body);
   }
 };
 
@@ -220,11 +217,6 @@ Value sampleOf(OpBuilder &b, Location loc, Value t, Value n) {
 }
 
 } // namespace
-
-bool dlc::isWinogradConvolution(linalg::LinalgOp op) {
-  return op->hasAttr(kConvolutionAttr) && op.getNumDpsInputs() == 6 &&
-         op.getNumDpsInits() == 1;
-}
 
 FailureOr<Value> dlc::convolveByWinograd(RewriterBase &rewriter,
                                          linalg::GenericOp op, int64_t lanes) {

@@ -7,9 +7,6 @@
 #include "mlir/IR/PatternMatch.h"
 
 namespace dlc {
-/// Whether `op` is dl.winograd_conv2d's reference form.
-bool isWinogradConvolution(mlir::linalg::LinalgOp op);
-
 /// The result of `op`, dl.winograd_conv2d's reference form, computed as
 /// the input transform, 16 register-blocked matrix products (vectors of
 /// `lanes` f32) and the output transform; fails for shapes it does not

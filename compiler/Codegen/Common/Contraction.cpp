@@ -1,6 +1,7 @@
 //===- Contraction.cpp - Matrix products in any linalg form ---------------===//
 
 #include "compiler/Codegen/Common/Contraction.h"
+#include "compiler/Dialect/DL/IR/Winograd.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 
@@ -110,4 +111,11 @@ dlc::batchedContractionLoops(linalg::LinalgOp op) {
   for (unsigned i = k + 1; i < rank; ++i)
     groups[3].push_back(i);
   return groups;
+}
+
+bool dlc::isWinogradConvolution(Operation *op) {
+  auto generic = dyn_cast_or_null<linalg::GenericOp>(op);
+  return generic &&
+         generic->hasAttr(mlir::dl::winograd::kConvolutionAttr) &&
+         generic.getNumDpsInputs() == 6 && generic.getNumDpsInits() == 1;
 }

@@ -35,6 +35,11 @@ bool isTransposedBMatmul(mlir::linalg::LinalgOp op);
 std::optional<llvm::SmallVector<mlir::ReassociationIndices>>
 batchedContractionLoops(mlir::linalg::LinalgOp op);
 
+/// Whether `op` is dl.winograd_conv2d's reference form: the linalg.generic
+/// marked dl.winograd that sums over the transforms' matrices (tiled like a
+/// convolution, computed by the CPU's transforms and 16 products).
+bool isWinogradConvolution(mlir::Operation *op);
+
 } // namespace dlc
 
 #endif // DLC_CODEGEN_COMMON_CONTRACTION_H

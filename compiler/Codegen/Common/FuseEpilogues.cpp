@@ -23,7 +23,6 @@
 #include "compiler/Codegen/Common/Contraction.h"
 #include "compiler/Codegen/Common/InPlace.h"
 #include "compiler/Codegen/Common/Passes.h"
-#include "compiler/Dialect/DL/IR/Winograd.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
@@ -152,11 +151,6 @@ SmallVector<OpFoldResult> tileSizes(OpBuilder &b, ShapedType type,
       break;
   }
   return sizes;
-}
-
-/// Whether `op` is dl.winograd_conv2d's reference form.
-bool isWinograd(Operation *op) {
-  return op && op->hasAttr(mlir::dl::winograd::kConvolutionAttr);
 }
 
 /// Sizes that split dimension `dim` of `type` (static) into at most
@@ -323,7 +317,7 @@ struct FuseEpilogues : dlc::impl::FuseEpiloguesBase<FuseEpilogues> {
       OpOperand *reduction = reductionInput(op);
       SmallVector<OpFoldResult> sizes =
           tileSizes(b, type, tileBytes, minPixels, minTiles,
-                    isWinograd(reduction->get().getDefiningOp()));
+                    dlc::isWinogradConvolution(reduction->get().getDefiningOp()));
       // The reduction then needs a scratch tile, which lives in the
       // workspace only with a static size.
       OpOperand *overwritten =
@@ -381,9 +375,10 @@ struct FuseEpilogues : dlc::impl::FuseEpiloguesBase<FuseEpilogues> {
       }
       if (type && type.getRank() >= 4 &&
           (isa<linalg::ConvolutionOpInterface>(op) || plainMaps ||
-           isWinograd(&op)))
-        alone.push_back({linalgOp, tileSizes(b, type, tileBytes, minPixels,
-                                             minTiles, isWinograd(&op))});
+           dlc::isWinogradConvolution(&op)))
+        alone.push_back(
+            {linalgOp, tileSizes(b, type, tileBytes, minPixels, minTiles,
+                                 dlc::isWinogradConvolution(&op))});
     }
     for (auto &[op, sizes] : alone)
       if (failed(tile(b, op, sizes, Value())))

@@ -301,3 +301,12 @@ func.func @matmul_bias(%x: tensor<?x64xf32>, %wt: tensor<64x32xf32>, %b: tensor<
   %0 = dl.matmul %x, %wt, %b : tensor<?x64xf32>, tensor<64x32xf32>, tensor<64xf32> -> tensor<?x32xf32>
   return
 }
+
+// -----
+// Tests that transpose takes a matrix.
+func.func @transpose_rank(%w: tensor<8x4x3xf32>) {
+  // expected-error@+2 {{expects a rank-2 input [M, N], got 'tensor<8x4x3xf32>'}}
+  // expected-error@+1 {{'dl.transpose' op failed to infer returned types}}
+  %0 = dl.transpose %w : tensor<8x4x3xf32> -> tensor<4x8xf32>
+  return
+}
