@@ -106,6 +106,7 @@ LogicalResult dlc::buildLinalgToCPUPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createLoopInvariantCodeMotionPass());
   pm.addNestedPass<func::FuncOp>(dlc::createHoistAccumulators());
+  pm.addNestedPass<func::FuncOp>(dlc::createPrefetchWeights());
   pm.addPass(dlc::createOutlineKernels());
 
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());

@@ -61,6 +61,23 @@ def HoistAccumulators : Pass<"dlc-hoist-accumulators", "mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::vector::VectorDialect"];
 }
 
+def PrefetchWeights : Pass<"dlc-prefetch-weights", "mlir::func::FuncOp"> {
+  let summary = "Prefetch the next register block's weights in each step "
+                "of a block's reduction loop";
+  let description = [{
+    A register block's innermost reduction loop reads one weight from each
+    of R consecutive rows of a [rows, k] matrix per step (a view of R x 1
+    at the loop's column). At small images those weights stream from
+    memory, and R rows k apart are R short streams that the hardware
+    prefetchers do not run ahead of. Each step also prefetches row
+    (step mod R) of the next block at the step's column, so every cache
+    line of the next block arrives while this one computes. The last block
+    of the matrix prefetches its own last row.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
 def OutlineKernels : Pass<"dlc-outline-kernels", "mlir::ModuleOp"> {
   let summary = "Move each loop nest of the entry points into its own "
                 "function, telling LLVM which of its buffers alias no other";
