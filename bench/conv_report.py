@@ -1,4 +1,4 @@
-"""GFLOP/s of each distinct convolution of ResNet-18 or ResNet-50 (224x224),
+"""GFLOP/s of each distinct convolution of ResNet-18, ResNet-50 or AlexNet (224x224),
 one thread, against this machine's FMA peak (bench/fma_peak.c) and PyTorch
 2.x's convolution of the same shape, in one run; the last line weighs each
 layer by how often the network has it.
@@ -8,7 +8,7 @@ folds into the convolution, as in the network), inference only, and timed
 with `dlc-run bench`; a layer alone also copies its input into its padding,
 which the network does not.
 
-usage: conv_report.py [--model resnet18|resnet50] [--build BUILD] [--python PY]
+usage: conv_report.py [--model resnet18|resnet50|alexnet] [--build BUILD] [--python PY]
                       [--batch 1] [--iters 5] [-- DLC-FLAGS...]
 Writes bench/results/conv_report[_resnet50].json.
 """
@@ -17,8 +17,16 @@ import argparse, json, os, platform, subprocess, sys, tempfile
 from common import HERE, Build, run_json, torch_python
 
 # (name, in channels, out channels, kernel, stride, input size, count in
-# the network).
+# the network); the padding is kernel // 2 but where PAD says otherwise.
+PAD = {("alexnet", "features.0"): 2}
 LAYERS = {
+    "alexnet": [
+        ("features.0", 3, 64, 11, 4, 224, 1),
+        ("features.3", 64, 192, 5, 1, 27, 1),
+        ("features.6", 192, 384, 3, 1, 13, 1),
+        ("features.8", 384, 256, 3, 1, 13, 1),
+        ("features.10", 256, 256, 3, 1, 13, 1),
+    ],
     "resnet18": [
         ("conv1", 3, 64, 7, 2, 224, 1),
         ("layer1.conv", 64, 64, 3, 1, 56, 4),
@@ -60,13 +68,13 @@ LAYERS = {
 }
 
 
-def output_size(size, kernel, stride):
-    return (size + 2 * (kernel // 2) - kernel) // stride + 1
+def padding(model, layer):
+    return PAD.get((model, layer[0]), layer[3] // 2)
 
 
-def gflop(layer, batch):
+def gflop(model, layer, batch):
     _, cin, cout, k, s, size, _ = layer
-    out = output_size(size, k, s)
+    out = (size + 2 * padding(model, layer) - k) // s + 1
     return 2.0 * batch * cin * cout * k * k * out * out * 1e-9
 
 
@@ -92,9 +100,10 @@ def torch_side(model, batch, iters):
 
     result, ort_result = {}, {}
     with tempfile.TemporaryDirectory() as tmp:
-        for name, cin, cout, k, s, size, _ in LAYERS[model]:
+        for spec in LAYERS[model]:
+            name, cin, cout, k, s, size, _ = spec
             layer = torch.nn.Sequential(
-                torch.nn.Conv2d(cin, cout, k, stride=s, padding=k // 2),
+                torch.nn.Conv2d(cin, cout, k, stride=s, padding=padding(model, spec)),
                 torch.nn.ReLU()).eval()
             x = torch.randn(batch, cin, size, size)
             with torch.no_grad():
@@ -146,13 +155,14 @@ def main():
         net = os.path.join(work, name.replace(".", "_") + ".net")
         with open(net, "w") as f:
             f.write(f"network layer {{\n  input x: f32[N, {cin}, {size}, {size}]\n"
-                    f"  output y = conv2d(x, {cout}, kernel={k}, stride={s}, pad={k // 2},"
+                    f"  output y = conv2d(x, {cout}, kernel={k}, stride={s},"
+                    f" pad={padding(a.model, layer)},"
                     f' name="c") |> batchnorm(name="b") |> relu\n}}\n')
         so = net[:-4] + ".so"
         subprocess.run([build.dlc, net, "-o", so] + a.dlc_flags, check=True)
         ms = run_json([build.dlc_run, "bench", so, "--batch", str(a.batch), "--iters",
                        str(a.iters), "--warmup", "1", "--threads", "1"])["forward_ms_median"]
-        rate = gflop(layer, a.batch) / ms * 1e3
+        rate = gflop(a.model, layer, a.batch) / ms * 1e3
         torch_ms, ort_ms = theirs["ms"][name], theirs["ort_ms"][name]
         total += count * ms
         torch_total += count * torch_ms
