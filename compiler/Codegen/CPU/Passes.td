@@ -69,10 +69,11 @@ def PrefetchWeights : Pass<"dlc-prefetch-weights", "mlir::func::FuncOp"> {
     of R consecutive rows of a [rows, k] matrix per step (a view of R x 1
     at the loop's column). At small images those weights stream from
     memory, and R rows k apart are R short streams that the hardware
-    prefetchers do not run ahead of. Each step also prefetches row
-    (step mod R) of the next block at the step's column, so every cache
+    prefetchers do not run ahead of. Each step also prefetches into L2
+    row (step mod R) of the next block at the step's column, so every cache
     line of the next block arrives while this one computes. The last block
-    of the matrix prefetches its own last row.
+    of the matrix prefetches its own last row; a matrix of one block,
+    nothing.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::memref::MemRefDialect"];
