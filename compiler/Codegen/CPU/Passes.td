@@ -65,15 +65,16 @@ def PrefetchWeights : Pass<"dlc-prefetch-weights", "mlir::func::FuncOp"> {
   let summary = "Prefetch the next register block's weights in each step "
                 "of a block's reduction loop";
   let description = [{
-    A register block's innermost reduction loop reads one weight from each
-    of R consecutive rows of a [rows, k] matrix per step (a view of R x 1
-    at the loop's column). At small images those weights stream from
-    memory, and R rows k apart are R short streams that the hardware
-    prefetchers do not run ahead of. Each step also prefetches into L2
-    row (step mod R) of the next block at the step's column, so every cache
-    line of the next block arrives while this one computes. The last block
-    of the matrix prefetches its own last row; a matrix of one block,
-    nothing.
+    A register block's innermost reduction loop reads R consecutive rows of
+    a [rows, k] weight matrix at its step: one weight per row (a view of
+    R x 1 at the loop's column, broadcast) or one vector per row (a dense
+    layer's dot products over a static reduction). When those weights
+    stream from memory (small images; a dense layer at a small batch), R
+    rows k apart are R short streams that the hardware prefetchers do not
+    run ahead of. Each step therefore also prefetches into L2 the next
+    block's rows at the step's column: row (step mod R) for one weight per
+    row, all R rows for one vector per row. The last block of the matrix
+    prefetches its own last row; a matrix of one block, nothing.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::memref::MemRefDialect"];

@@ -5,12 +5,12 @@
 // k into L2 (locality 2), the matrix's last row at most.
 // CHECK-LABEL: func.func @block
 // CHECK: scf.for %[[K:.*]] = %[[LB:.*]] to
-// CHECK:   %[[STEP:.*]] = arith.subi %[[K]], %[[LB]]
-// CHECK:   %[[C8:.*]] = arith.constant 8 : index
+// CHECK-DAG:   %[[C8:.*]] = arith.constant 8 : index
+// CHECK-DAG:   %[[STEP:.*]] = arith.subi %[[K]], %[[LB]]
 // CHECK:   %[[MOD:.*]] = arith.remui %[[STEP]], %[[C8]]
 // CHECK:   %[[NEXT:.*]] = arith.addi %[[C8]], %[[MOD]]
-// CHECK:   %[[ROW:.*]] = arith.addi %[[F:.*]], %[[NEXT]]
-// CHECK:   %[[C31:.*]] = arith.constant 31 : index
+// CHECK-DAG:   %[[C31:.*]] = arith.constant 31 : index
+// CHECK-DAG:   %[[ROW:.*]] = arith.addi %[[F:.*]], %[[NEXT]]
 // CHECK:   %[[CLAMP:.*]] = arith.minui %[[ROW]], %[[C31]]
 // CHECK:   memref.prefetch %[[W:.*]][%[[CLAMP]], %[[K]]], read, locality<2>, data
 // CHECK:   memref.subview %[[W]][%[[F]], %[[K]]] [8, 1] [1, 1]
@@ -61,4 +61,52 @@ func.func @not_a_column(%w: memref<32x256xf32>, %out: memref<8xf32>) {
     }
   }
   return
+}
+
+// Tests that a dot-product block, reading one vector per step from each of
+// rows j..j+3 of w (static rows, a tile's strided view) and of x (rows:
+// the batch), prefetches rows j+4..j+7 of w at the step's column, one
+// prefetch per row, and none of x; and that a loop with a dynamic bound
+// (a reduction as long as the batch) prefetches nothing.
+// CHECK-LABEL: func.func @dot_rows
+// CHECK: scf.for %[[K:.*]] = %c0 to %c2048 step %c16
+// CHECK-COUNT-4: memref.prefetch %[[W:arg1]][%{{.*}}, %[[K]]], read, locality<2>, data : memref<12x2048xf32, strided<[2048, 1], offset: ?>>
+// CHECK-NOT: memref.prefetch
+// CHECK: scf.yield
+// CHECK: scf.for
+// CHECK-NOT: memref.prefetch
+// CHECK: return
+func.func @dot_rows(%x: memref<?x2048xf32>, %w: memref<12x2048xf32, strided<[2048, 1], offset: ?>>, %j: index,
+                    %n: index) -> (vector<16xf32>, vector<16xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c3 = arith.constant 3 : index
+  %c16 = arith.constant 16 : index
+  %c2048 = arith.constant 2048 : index
+  %z = arith.constant 0.0 : f32
+  %zero = arith.constant dense<0.0> : vector<16xf32>
+  %j1 = arith.addi %j, %c1 : index
+  %j2 = arith.addi %j, %c2 : index
+  %j3 = arith.addi %j, %c3 : index
+  %r = scf.for %k = %c0 to %c2048 step %c16 iter_args(%a = %zero) -> (vector<16xf32>) {
+    %x0 = vector.transfer_read %x[%c0, %k], %z {in_bounds = [true]} : memref<?x2048xf32>, vector<16xf32>
+    %x1 = vector.transfer_read %x[%c1, %k], %z {in_bounds = [true]} : memref<?x2048xf32>, vector<16xf32>
+    %w0 = vector.transfer_read %w[%j, %k], %z {in_bounds = [true]} : memref<12x2048xf32, strided<[2048, 1], offset: ?>>, vector<16xf32>
+    %w1 = vector.transfer_read %w[%j1, %k], %z {in_bounds = [true]} : memref<12x2048xf32, strided<[2048, 1], offset: ?>>, vector<16xf32>
+    %w2 = vector.transfer_read %w[%j2, %k], %z {in_bounds = [true]} : memref<12x2048xf32, strided<[2048, 1], offset: ?>>, vector<16xf32>
+    %w3 = vector.transfer_read %w[%j3, %k], %z {in_bounds = [true]} : memref<12x2048xf32, strided<[2048, 1], offset: ?>>, vector<16xf32>
+    %s0 = vector.fma %x0, %w0, %a : vector<16xf32>
+    %s1 = vector.fma %x1, %w1, %s0 : vector<16xf32>
+    %s2 = vector.fma %x0, %w2, %s1 : vector<16xf32>
+    %s3 = vector.fma %x1, %w3, %s2 : vector<16xf32>
+    scf.yield %s3 : vector<16xf32>
+  }
+  %d = scf.for %k = %c0 to %n step %c16 iter_args(%a = %zero) -> (vector<16xf32>) {
+    %w0 = vector.transfer_read %w[%j, %k], %z {in_bounds = [true]} : memref<12x2048xf32, strided<[2048, 1], offset: ?>>, vector<16xf32>
+    %w1 = vector.transfer_read %w[%j1, %k], %z {in_bounds = [true]} : memref<12x2048xf32, strided<[2048, 1], offset: ?>>, vector<16xf32>
+    %s0 = vector.fma %w0, %w1, %a : vector<16xf32>
+    scf.yield %s0 : vector<16xf32>
+  }
+  return %r, %d : vector<16xf32>, vector<16xf32>
 }
