@@ -2,20 +2,21 @@
 //
 // A register block's reduction loop reads R consecutive rows of a [rows, k]
 // weight matrix at its step: one weight per row, broadcast (convolutions),
-// or one vector per row (a dense layer's dot products). At small
-// images a block's weights are used for a few pixel blocks only, so they
-// stream from memory once per forward (ResNet-50's are 100 MB), and R rows
-// at a stride of k are R short streams that the hardware prefetchers do not
-// run ahead of: 16 Winograd layers at 14x14 took 1.33x the time of one
-// layer repeated with its weights in cache, and AlexNet's classifier at
-// batch 8 read its weights at 8 GB/s. Each step therefore also
-// prefetches the next block's rows at the step's column: row (step mod R)
-// when a step reads one element per row, so that over a cache line's worth
-// of steps every line is touched, or all R rows when a step reads a line of
-// each. The next block arrives a whole block's time before it is read (oneDNN's JIT
-// kernels prefetch their next blocks likewise). Into L2, not L1: rows 4 KB
-// apart (k = 1024) share one L1 set, and prefetching the next block into
-// L1 evicted the current one (ResNet-50's 1x1 layers with k >= 1024 were
+// or one vector per row (a dense layer's dot products). At small images a
+// block's weights are used for a few pixel blocks only, and a dense layer
+// at a small batch uses each weight a few times, so they stream from memory
+// once per forward (ResNet-50's are 100 MB), and R rows at a stride of k
+// are R short streams that the hardware prefetchers do not run ahead of:
+// 16 Winograd layers at 14x14 took 1.33x the time of one layer repeated
+// with its weights in cache, and AlexNet's classifier at batch 8 read its
+// weights at 8 GB/s. Each step therefore also prefetches the next block's
+// rows at the step's column: row (step mod R) when a step reads one element
+// per row, so that over a cache line's worth of steps every line is
+// touched, or all R rows when a step reads a line of each. The next block
+// arrives a whole block's time before it is read (oneDNN's JIT kernels
+// prefetch their next blocks likewise). Into L2, not L1: rows 4 KB apart
+// (k = 1024) share one L1 set, and prefetching the next block into L1
+// evicted the current one (ResNet-50's 1x1 layers with k >= 1024 were
 // 25 % slower).
 //
 //===----------------------------------------------------------------------===//
