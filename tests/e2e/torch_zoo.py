@@ -111,7 +111,7 @@ class Winograd(nn.Module):
 
     def forward(s, x):
         b = s.b(F.relu(s.an(s.a(x))))
-        d = F.max_pool2d(F.relu(s.c(b) + b), 2)
+        d = F.max_pool2d(F.relu(s.c(b) + b), 4)
         return s.e(d)
 
 

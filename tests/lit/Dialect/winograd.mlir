@@ -3,7 +3,7 @@
 // RUN: dlc-opt %s --dl-winograd-convolutions=min-pixels=225 | FileCheck %s --check-prefix=FEW
 
 // Tests that @forward's 3x3 stride-1 convolutions with 16 channels or more
-// and 196 output pixels or more become dl.winograd_conv2d of their input
+// and 49 output pixels or more become dl.winograd_conv2d of their input
 // and dl.winograd_filter of their weight (bias and padding kept); that
 // strided, dilated, grouped, narrow and 5x5 ones, a smaller image than
 // min-pixels and other functions are left alone; that the filters move

@@ -68,8 +68,8 @@ def WinogradConvolutions : Pass<"dl-winograd-convolutions", "mlir::ModuleOp"> {
   let options = [
     Option<"minChannels", "min-channels", "int64_t", /*default=*/"16",
            "The fewest input and output channels">,
-    Option<"minPixels", "min-pixels", "int64_t", /*default=*/"196",
-           "The fewest output pixels per image (a 14x14 image)">
+    Option<"minPixels", "min-pixels", "int64_t", /*default=*/"49",
+           "The fewest output pixels per image (a 7x7 image)">
   ];
 }
 
