@@ -19,6 +19,29 @@
 
 using namespace mlir;
 
+void dlc::forEachStridedColumn(OpBuilder &b, Location loc, Value x,
+                               ValueRange row, int64_t from, int64_t window,
+                               int64_t stride, int64_t count, int64_t width,
+                               function_ref<void(int64_t, Value)> use) {
+  auto wide = VectorType::get({stride * count}, b.getF32Type());
+  Value zero = b.create<arith::ConstantOp>(loc, b.getF32FloatAttr(0));
+  SmallVector<Value> at(row);
+  at.push_back(Value());
+  for (int64_t start = 0; start < window; start += stride) {
+    int64_t column = from + start;
+    at.back() = b.create<arith::ConstantIndexOp>(loc, column);
+    Value read = b.create<vector::TransferReadOp>(
+        loc, wide, x, at, zero, ArrayRef<bool>{column + stride * count <= width});
+    for (int64_t phase = 0; phase < stride && start + phase < window;
+         ++phase) {
+      SmallVector<int64_t> lanes;
+      for (int64_t k = 0; k < count; ++k)
+        lanes.push_back(phase + k * stride);
+      use(start + phase, b.create<vector::ShuffleOp>(loc, read, read, lanes));
+    }
+  }
+}
+
 FailureOr<Value> dlc::vectorizePoolRows(RewriterBase &b, linalg::LinalgOp op,
                                         int64_t lanes) {
   bool max = isa<linalg::PoolingNchwMaxOp>(op);
@@ -58,27 +81,16 @@ FailureOr<Value> dlc::vectorizePoolRows(RewriterBase &b, linalg::LinalgOp op,
     SmallVector<Value> at = {i, c, oh, index(tx)};
     Value acc = b.create<vector::TransferReadOp>(loc, type, out, at,
                                                  ArrayRef<bool>{true});
-    auto wide = VectorType::get({s * n}, b.getF32Type());
-    Value zero = b.create<arith::ConstantOp>(loc, b.getF32FloatAttr(0));
     for (int64_t r = 0; r < kh; ++r) {
       Value row = b.create<arith::AddIOp>(
           loc, b.create<arith::MulIOp>(loc, oh, index(strides[0])),
           index(r));
-      // Window columns j = start + phase: one read per start.
-      for (int64_t start = 0; start < kw; start += s) {
-        int64_t column = tx * s + start;
-        Value read = b.create<vector::TransferReadOp>(
-            loc, wide, x, ValueRange{i, c, row, index(column)}, zero,
-            ArrayRef<bool>{column + s * n <= width});
-        for (int64_t phase = 0; phase < s && start + phase < kw; ++phase) {
-          SmallVector<int64_t> mask;
-          for (int64_t k = 0; k < n; ++k)
-            mask.push_back(phase + k * s);
-          Value v = b.create<vector::ShuffleOp>(loc, read, read, mask);
-          acc = max ? b.create<arith::MaximumFOp>(loc, acc, v).getResult()
-                    : b.create<arith::AddFOp>(loc, acc, v).getResult();
-        }
-      }
+      dlc::forEachStridedColumn(
+          b, loc, x, {i, c, row}, tx * s, kw, s, n, width,
+          [&](int64_t, Value v) {
+            acc = max ? b.create<arith::MaximumFOp>(loc, acc, v).getResult()
+                      : b.create<arith::AddFOp>(loc, acc, v).getResult();
+          });
     }
     return b.create<vector::TransferWriteOp>(loc, acc, out, at,
                                              ArrayRef<bool>{true})
