@@ -258,8 +258,7 @@ FailureOr<Value> dlc::convolveByIm2Col(RewriterBase &b,
         loc, colType, input,
         SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
   } else if (strides[1] >= 2 && dilations[0] == 1 && dilations[1] == 1 &&
-             !ShapedType::isDynamicShape(it.getShape().drop_front()) &&
-             !getenv("DLC_GATHER")) {
+             !ShapedType::isDynamicShape(it.getShape().drop_front())) {
     auto patchType =
         RankedTensorType::get({it.getDimSize(0), c, kh, kw, oh, ow}, f32);
     col = b.create<tensor::CollapseShapeOp>(

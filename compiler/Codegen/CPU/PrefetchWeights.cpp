@@ -193,13 +193,13 @@ struct PrefetchWeights : dlc::impl::PrefetchWeightsBase<PrefetchWeights> {
     for (auto &[loop, rows] : work) {
       OpBuilder b(rows.readAt);
       Location loc = rows.readAt->getLoc();
-      Value count = b.create<arith::ConstantIndexOp>(loc, rows.count);
       if (!rows.perElement) {
         for (int64_t j = 0; j < rows.count; ++j)
           prefetchRow(b, loc, rows,
                       b.create<arith::ConstantIndexOp>(loc, rows.count + j));
         continue;
       }
+      Value count = b.create<arith::ConstantIndexOp>(loc, rows.count);
       Value step = b.create<arith::SubIOp>(loc, loop.getInductionVar(),
                                            loop.getLowerBound());
       prefetchRow(b, loc, rows,

@@ -16,6 +16,10 @@
 // CHECK: %[[U2:.*]] = dl.winograd_filter %arg3 : tensor<16x32x3x3xf32> -> tensor<16x16x32xf32>
 // CHECK: dl.winograd_conv2d %[[Y]], %[[U2]] : tensor<?x32x16x18xf32>, tensor<16x16x32xf32> -> tensor<?x16x14x16xf32>
 // CHECK-COUNT-5: dl.conv2d
+// A 7x7 image (49 pixels) takes it, a 6x6 one not.
+// CHECK: dl.winograd_filter
+// CHECK: dl.winograd_conv2d {{.*}} -> tensor<?x32x7x7xf32>
+// CHECK: dl.conv2d {{.*}} -> tensor<?x32x6x6xf32>
 // CHECK-NOT: winograd
 // CHECK-LABEL: func.func @other(
 // CHECK: dl.conv2d
@@ -29,7 +33,7 @@
 // CHECK: dl.conv2d_grad_input %arg4, %arg1 {padding = array<i64: 1, 1>, stride = array<i64: 2, 2>}
 
 // PREP: func.func @prepare(
-// PREP-COUNT-2: dl.winograd_filter
+// PREP-COUNT-3: dl.winograd_filter
 // PREP: func.func @forward(
 // PREP-NOT: dl.winograd_filter
 // PREP: dl.winograd_conv2d %arg0, %{{.*}}, %arg2
@@ -46,9 +50,12 @@ func.func @forward(%x: tensor<?x16x16x18xf32> {dl.input = "x"},
                    %w2: tensor<16x32x3x3xf32> {dl.param = "b.weight"},
                    %w3: tensor<32x8x3x3xf32> {dl.param = "g.weight"},
                    %w4: tensor<8x16x3x3xf32> {dl.param = "n.weight"},
-                   %w5: tensor<16x16x5x5xf32> {dl.param = "k.weight"})
+                   %w5: tensor<16x16x5x5xf32> {dl.param = "k.weight"},
+                   %x7: tensor<?x16x9x9xf32> {dl.input = "x7"},
+                   %x6: tensor<?x16x8x8xf32> {dl.input = "x6"})
     -> (tensor<?x16x14x16xf32>, tensor<?x32x8x9xf32>, tensor<?x32x12x14xf32>,
-        tensor<?x32x16x18xf32>, tensor<?x8x14x16xf32>, tensor<?x16x12x14xf32>) {
+        tensor<?x32x16x18xf32>, tensor<?x8x14x16xf32>, tensor<?x16x12x14xf32>,
+        tensor<?x32x7x7xf32>, tensor<?x32x6x6xf32>) {
   %y = dl.conv2d %x, %w, %b {padding = array<i64: 1, 1>}
       : tensor<?x16x16x18xf32>, tensor<32x16x3x3xf32>, tensor<32xf32> -> tensor<?x32x16x18xf32>
   %z = dl.conv2d %y, %w2 : tensor<?x32x16x18xf32>, tensor<16x32x3x3xf32> -> tensor<?x16x14x16xf32>
@@ -60,7 +67,9 @@ func.func @forward(%x: tensor<?x16x16x18xf32> {dl.input = "x"},
       : tensor<?x32x16x18xf32>, tensor<32x8x3x3xf32> -> tensor<?x32x16x18xf32>
   %n = dl.conv2d %x, %w4 : tensor<?x16x16x18xf32>, tensor<8x16x3x3xf32> -> tensor<?x8x14x16xf32>
   %k = dl.conv2d %x, %w5 : tensor<?x16x16x18xf32>, tensor<16x16x5x5xf32> -> tensor<?x16x12x14xf32>
-  return %z, %s, %d, %g, %n, %k : tensor<?x16x14x16xf32>, tensor<?x32x8x9xf32>, tensor<?x32x12x14xf32>, tensor<?x32x16x18xf32>, tensor<?x8x14x16xf32>, tensor<?x16x12x14xf32>
+  %s7 = dl.conv2d %x7, %w : tensor<?x16x9x9xf32>, tensor<32x16x3x3xf32> -> tensor<?x32x7x7xf32>
+  %s6 = dl.conv2d %x6, %w : tensor<?x16x8x8xf32>, tensor<32x16x3x3xf32> -> tensor<?x32x6x6xf32>
+  return %z, %s, %d, %g, %n, %k, %s7, %s6 : tensor<?x16x14x16xf32>, tensor<?x32x8x9xf32>, tensor<?x32x12x14xf32>, tensor<?x32x16x18xf32>, tensor<?x8x14x16xf32>, tensor<?x16x12x14xf32>, tensor<?x32x7x7xf32>, tensor<?x32x6x6xf32>
 }
 
 func.func @other(%x: tensor<?x16x16x18xf32>, %w: tensor<32x16x3x3xf32>) -> tensor<?x32x16x18xf32> {
